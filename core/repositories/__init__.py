@@ -1,0 +1,1 @@
+"""Repository functions: keyword-only, shaped for one job each, never commit."""
