@@ -1,0 +1,1 @@
+"""The facesort command line: the one place that wires the API, the pipeline and the settings."""

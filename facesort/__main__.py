@@ -1,0 +1,3 @@
+from facesort.cli import main
+
+raise SystemExit(main())

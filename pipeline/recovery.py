@@ -1,0 +1,51 @@
+"""Nothing uploaded is lost: photos whose job vanished (a killed worker, a lost broker) go again."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from core.db import transaction
+from core.repositories import photos as photo_repo
+from core.tables import utcnow
+from pipeline.enqueue import enqueue_photos
+from pipeline.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def requeue_stale_photos(runtime: Runtime, *, older_than_seconds: float) -> int:
+    """Enqueue unfinished photos untouched for `older_than_seconds`; returns how many."""
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    total = 0
+    while True:
+        with transaction(runtime.sessions) as session:
+            photo_ids = photo_repo.stale_photo_ids(session, older_than=cutoff, limit=500)
+            photo_repo.touch_enqueued(session, photo_ids=photo_ids)
+        if not photo_ids:
+            return total
+        enqueue_photos(photo_ids)
+        total += len(photo_ids)
+        log.info("re-enqueued %d unfinished photos", len(photo_ids))
+
+
+class RecoveryLoop(threading.Thread):
+    """Re-enqueues stale photos every `interval` seconds until stopped."""
+
+    def __init__(self, runtime: Runtime, *, interval: float, stale_after: float) -> None:
+        super().__init__(name="facesort-recovery", daemon=True)
+        self.runtime = runtime
+        self.interval = interval
+        self.stale_after = stale_after
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            try:
+                requeue_stale_photos(self.runtime, older_than_seconds=self.stale_after)
+            except Exception:
+                log.exception("recovery pass failed; trying again in %ss", self.interval)
+
+    def stop(self) -> None:
+        self.stopped.set()

@@ -1,0 +1,22 @@
+"""Module loaded by each `facesort worker` process (through Dramatiq's CLI)."""
+
+from __future__ import annotations
+
+import logging
+
+from core.settings import Settings
+from pipeline import runtime as runtime_module
+from pipeline.broker import setup_broker
+from pipeline.recovery import RecoveryLoop
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+
+settings = Settings()
+if not settings.redis_url:
+    raise SystemExit("facesort worker needs FACESORT_REDIS_URL (the embedded mode runs jobs inside `facesort serve`)")
+broker = setup_broker(settings)
+runtime = runtime_module.configure(settings)
+
+import pipeline.actors  # noqa: E402, F401 - declares the actors on the broker above
+
+RecoveryLoop(runtime, interval=min(60.0, settings.stale_after_seconds / 2), stale_after=settings.stale_after_seconds).start()
