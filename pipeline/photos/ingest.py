@@ -7,10 +7,11 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps
 
-from core.blobs.keys import preview_key, thumb_key
+from core.blobs.keys import preview_key, thumbnail_key
 from core.db import transaction
 from core.media import MediaError, sniff_image
 from core.repositories import photos as photo_repo
@@ -18,7 +19,9 @@ from core.tables import utcnow
 from pipeline.photos.exif import PhotoInfo, read_photo_info
 from pipeline.photos.places import place_of
 from pipeline.photos.thumbnails import PREVIEW_SIDE, THUMB_SIDE, resized_webp
-from pipeline.runtime import Runtime
+
+if TYPE_CHECKING:
+    from pipeline.runtime import Runtime
 
 MAX_ATTEMPTS = 3
 
@@ -98,7 +101,7 @@ def ingest_photo(runtime: Runtime, photo_id: uuid.UUID) -> bool:
         with transaction(runtime.sessions) as session:
             photo_repo.mark_failed(session, photo_id=photo_id, error=str(exc))
         return False
-    runtime.blobs.put(thumb_key(photo_id), ingested.thumb, content_type="image/webp")
+    runtime.blobs.put(thumbnail_key(photo_id), ingested.thumb, content_type="image/webp")
     runtime.blobs.put(preview_key(photo_id), ingested.preview, content_type="image/webp")
     info = ingested.info
     place = place_of(info.latitude, info.longitude) if info.latitude is not None and info.longitude is not None else None
