@@ -140,7 +140,14 @@ def test_worker_can_be_scaled(services: dict[str, dict[str, Any]]) -> None:
     assert "ports" not in worker
     assert "container_name" not in worker
     assert "container_name" not in api
-    assert worker["command"][:2] == ["facesort", "worker"]
+    assert worker["command"] == [
+        "facesort",
+        "worker",
+        "--processes",
+        "${WORKER_PROCESSES:-1}",
+        "--threads",
+        "${FACESORT_WORKER_THREADS:-1}",
+    ]
     assert worker["image"] == api["image"]
     assert "build" not in worker, "one image, built once by the api service"
     assert worker["depends_on"] == {"api": {"condition": "service_healthy"}}, "workers start on the migrated schema"
