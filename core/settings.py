@@ -24,29 +24,33 @@ class Settings(BaseSettings):
     qdrant_path: Path | None = Field(default=None, description="Folder of the embedded vector shard.")
     blob_url: str = Field(default="", description="file:///path or s3://bucket; empty means <data_dir>/blobs.")
     s3_endpoint: str = Field(default="", description="host:port of the S3/MinIO endpoint.")
-    s3_access_key: str = ""
-    s3_secret_key: str = ""
-    s3_region: str = ""
-    s3_secure: bool = True
+    s3_access_key: str = Field(default="", description="S3/MinIO access key.")
+    s3_secret_key: str = Field(default="", description="S3/MinIO secret key.")
+    s3_region: str = Field(default="", description="S3 region, if the store needs one.")
+    s3_secure: bool = Field(default=True, description="Use HTTPS to reach the S3 endpoint.")
     redis_url: str = Field(default="", description="Redis URL for Dramatiq; empty means in-process jobs.")
     secret_key: str = Field(default="", description="Signs sessions; generated in the embedded mode.")
-    environment: Literal["development", "production"] = "development"
+    environment: Literal["development", "production"] = Field(
+        default="development", description="production refuses default secrets and the implicit local owner."
+    )
     public_https: bool = Field(default=False, description="Set when served behind HTTPS: cookies get Secure.")
 
     max_upload_bytes: int = Field(default=100 * 1024 * 1024, description="Largest accepted file.")
     max_image_pixels: int = Field(default=100_000_000, description="Largest accepted decoded image (bomb guard).")
-    max_files_per_request: int = 1000
+    max_files_per_request: int = Field(default=1000, description="Most files accepted in one upload request.")
 
     detect_max_side: int = Field(default=1600, description="Longest side of the copy the detector sees.")
     min_face_px: int = Field(default=20, description="Faces smaller than this (box side, original px) are dropped.")
     min_face_confidence: float = Field(default=0.9, description="Detector probability floor.")
-    embedder: Literal["dlib", "facenet"] = "dlib"
+    embedder: Literal["dlib", "facenet"] = Field(default="dlib", description="Face embedding model.")
     facenet_weights: Path | None = Field(default=None, description="State dict of InceptionResnetV1 (vggface2).")
-    torch_threads: int = 2
+    torch_threads: int = Field(default=2, description="Threads torch uses per worker process.")
 
     stale_after_seconds: int = Field(default=600, description="Unfinished photos older than this are re-enqueued.")
-    recluster_debounce_seconds: float = 5.0
-    worker_threads: int = 1
+    recluster_debounce_seconds: float = Field(
+        default=5.0, description="Quiet time after new faces before the people are reclustered."
+    )
+    worker_threads: int = Field(default=1, description="Job threads of the embedded in-process worker.")
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
