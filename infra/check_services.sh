@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails loudly, naming the service, when PostgreSQL or Redis is unreachable.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 .venv/bin/python - <<'PY'
 import os, sys
 import psycopg, redis
