@@ -1,0 +1,1 @@
+"""The Starlette app: /graphql, the binary REST routes, the web client."""

@@ -1,0 +1,1 @@
+"""REST routes for binary data (uploads, images) and the app's own pages."""

@@ -1,0 +1,347 @@
+"""Photo search: every filter of ``photos(filter:)`` as one SQL statement, plus the batch reads
+the GraphQL loaders need (one ``IN (...)`` query per batch, rows handed back per key)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from core.media import fold
+from core.tables import AlbumPhoto, Face, FaceCluster, Photo, PhotoLabel
+
+
+class PhotoOrder(enum.StrEnum):
+    taken_desc = "taken_desc"
+    taken_asc = "taken_asc"
+    uploaded_desc = "uploaded_desc"
+    uploaded_asc = "uploaded_asc"
+
+
+@dataclass(frozen=True)
+class PhotoQuery:
+    """What ``photos(filter:)`` asks for; empty fields do not filter."""
+
+    person_ids: Sequence[uuid.UUID] = ()
+    person_names: Sequence[str] = ()
+    person_match_all: bool = True
+    taken_after: datetime | None = None
+    taken_before: datetime | None = None
+    place: str | None = None
+    country: str | None = None
+    camera: str | None = None
+    labels: Sequence[str] = ()
+    has_faces: bool | None = None
+    has_unknown_faces: bool | None = None
+    text: str | None = None
+    album_id: uuid.UUID | None = None
+    order: PhotoOrder = PhotoOrder.taken_desc
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with LIKE's own wildcards escaped (the escape character is a backslash)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _contains(column: Any, text: str) -> sa.ColumnElement[bool]:
+    return sa.func.lower(column).like(like_pattern(text.lower()), escape="\\")
+
+
+def _photos_of_clusters(cluster_ids: Sequence[uuid.UUID]) -> sa.Select[Any]:
+    return select(Face.photo_id).where(col(Face.cluster_id).in_(cluster_ids))
+
+
+def _photos_of_names(owner_id: uuid.UUID, keys: Sequence[str]) -> sa.Select[Any]:
+    clusters = select(FaceCluster.id).where(FaceCluster.owner_id == owner_id, col(FaceCluster.name_key).in_(keys))
+    return select(Face.photo_id).where(col(Face.cluster_id).in_(clusters))
+
+
+def _person_conditions(owner_id: uuid.UUID, query: PhotoQuery) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]]
+    keys = [key for key in dict.fromkeys(fold(name) for name in query.person_names) if key]
+    ids = list(dict.fromkeys(query.person_ids))
+    if not keys and not ids:
+        return []
+    if not query.person_match_all:
+        parts = ([_photos_of_clusters(ids)] if ids else []) + ([_photos_of_names(owner_id, keys)] if keys else [])
+        return [col(Photo.id).in_(sa.union(*parts) if len(parts) > 1 else parts[0])]
+    # ALL: one semi-join per person; a name nobody has matches no photo at all.
+    conditions = [col(Photo.id).in_(_photos_of_clusters([cid])) for cid in ids]
+    conditions += [col(Photo.id).in_(_photos_of_names(owner_id, [key])) for key in keys]
+    return conditions
+
+
+def photo_conditions(owner_id: uuid.UUID, query: PhotoQuery) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = [col(Photo.owner_id) == owner_id]
+    where += _person_conditions(owner_id, query)
+    if query.taken_after is not None:
+        where.append(col(Photo.taken_at) >= query.taken_after)
+    if query.taken_before is not None:
+        where.append(col(Photo.taken_at) < query.taken_before)
+    if query.place:
+        where.append(_contains(Photo.location, query.place))
+    if query.country:
+        where.append(sa.func.lower(Photo.country) == query.country.strip().lower())
+    if query.camera:
+        where.append(_contains(Photo.camera, query.camera))
+    for key in dict.fromkeys(fold(label) for label in query.labels):
+        where.append(col(Photo.id).in_(select(PhotoLabel.photo_id).where(PhotoLabel.label_key == key)))
+    if query.has_faces is not None:
+        with_faces = col(Photo.id).in_(select(Face.photo_id))
+        where.append(with_faces if query.has_faces else sa.not_(with_faces))
+    if query.has_unknown_faces is not None:
+        unknown = col(Photo.id).in_(select(Face.photo_id).where(col(Face.cluster_id).is_(None)))
+        where.append(unknown if query.has_unknown_faces else sa.not_(unknown))
+    if query.text and query.text.strip():
+        text = query.text.strip()
+        labelled = select(PhotoLabel.photo_id).where(
+            col(PhotoLabel.label_key).like(like_pattern(fold(text)), escape="\\")
+        )
+        where.append(sa.or_(_contains(Photo.file_name, text), _contains(Photo.location, text),
+                            col(Photo.id).in_(labelled)))
+    if query.album_id is not None:
+        where.append(col(Photo.id).in_(select(AlbumPhoto.photo_id).where(AlbumPhoto.album_id == query.album_id)))
+    return where
+
+
+def _ordering(order: PhotoOrder) -> list[Any]:
+    # Newest first puts not-yet-dated (just uploaded) photos on top, which is where a person looks.
+    if order == PhotoOrder.taken_desc:
+        return [col(Photo.taken_at).desc().nulls_first(), col(Photo.id).desc()]
+    if order == PhotoOrder.taken_asc:
+        return [col(Photo.taken_at).asc().nulls_last(), col(Photo.id).asc()]
+    if order == PhotoOrder.uploaded_desc:
+        return [col(Photo.upload_date).desc(), col(Photo.id).desc()]
+    return [col(Photo.upload_date).asc(), col(Photo.id).asc()]
+
+
+def search_photos(session: Session, *, owner_id: uuid.UUID, query: PhotoQuery, limit: int, offset: int) -> list[Photo]:
+    statement = (
+        select(Photo).where(*photo_conditions(owner_id, query)).order_by(*_ordering(query.order))
+        .limit(limit).offset(offset)
+    )
+    return list(session.exec(statement).all())
+
+
+def count_photos(session: Session, *, owner_id: uuid.UUID, query: PhotoQuery) -> int:
+    statement = select(sa.func.count()).select_from(Photo).where(*photo_conditions(owner_id, query))
+    return int(session.exec(statement).one())
+
+
+# --- batch reads for the loaders --------------------------------------------------------------
+
+
+def photos_by_id(session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Photo]:
+    query = select(Photo).where(col(Photo.id).in_(photo_ids), Photo.owner_id == owner_id)
+    return {photo.id: photo for photo in session.exec(query).all()}
+
+
+def faces_by_id(session: Session, *, owner_id: uuid.UUID, face_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Face]:
+    query = select(Face).where(col(Face.id).in_(face_ids), Face.owner_id == owner_id)
+    return {face.id: face for face in session.exec(query).all()}
+
+
+def clusters_by_id(
+    session: Session, *, owner_id: uuid.UUID, cluster_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, FaceCluster]:
+    query = select(FaceCluster).where(col(FaceCluster.id).in_(cluster_ids), FaceCluster.owner_id == owner_id)
+    return {cluster.id: cluster for cluster in session.exec(query).all()}
+
+
+def faces_of_photos(
+    session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Face]]:
+    query = (
+        select(Face).where(col(Face.photo_id).in_(photo_ids), Face.owner_id == owner_id)
+        .order_by(col(Face.photo_id), col(Face.created_at), col(Face.id))
+    )
+    found: dict[uuid.UUID, list[Face]] = defaultdict(list)
+    for face in session.exec(query).all():
+        found[face.photo_id].append(face)
+    # Left to right, as a person reads a group photo.
+    for faces in found.values():
+        faces.sort(key=lambda face: (float(face.face_location.get("x", 0.0)), str(face.id)))
+    return found
+
+
+def labels_of_photos(session: Session, *, photo_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    query = (
+        select(PhotoLabel.photo_id, PhotoLabel.label).where(col(PhotoLabel.photo_id).in_(photo_ids))
+        .order_by(col(PhotoLabel.label_key))
+    )
+    found: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for photo_id, label in session.exec(query).all():
+        found[photo_id].append(label)
+    return found
+
+
+def faces_of_clusters(
+    session: Session, *, cluster_ids: Sequence[uuid.UUID], limit: int, offset: int
+) -> dict[uuid.UUID, list[Face]]:
+    """A page of each cluster's faces, best first (one window query for all clusters)."""
+    rank = sa.func.row_number().over(
+        partition_by=col(Face.cluster_id), order_by=(col(Face.quality).desc(), col(Face.id))
+    ).label("rank")
+    inner = select(col(Face.id).label("face_id"), rank).where(col(Face.cluster_id).in_(cluster_ids)).subquery()
+    query = (
+        select(Face).join(inner, inner.c.face_id == col(Face.id))
+        .where(inner.c.rank > offset, inner.c.rank <= offset + limit).order_by(inner.c.rank)
+    )
+    found: dict[uuid.UUID, list[Face]] = defaultdict(list)
+    for face in session.exec(query).all():
+        if face.cluster_id is not None:
+            found[face.cluster_id].append(face)
+    return found
+
+
+def photos_of_clusters(
+    session: Session, *, cluster_ids: Sequence[uuid.UUID], limit: int, offset: int
+) -> dict[uuid.UUID, list[Photo]]:
+    """A page of each cluster's photos, newest first (one window query for all clusters)."""
+    pairs = select(Face.cluster_id, Face.photo_id).where(col(Face.cluster_id).in_(cluster_ids)).distinct().subquery()
+    rank = sa.func.row_number().over(
+        partition_by=pairs.c.cluster_id,
+        order_by=(col(Photo.taken_at).desc().nulls_first(), col(Photo.id).desc()),
+    ).label("rank")
+    ranked = (
+        select(pairs.c.cluster_id, col(Photo.id).label("photo_id"), rank)
+        .join(Photo, col(Photo.id) == pairs.c.photo_id).subquery()
+    )
+    query = (
+        select(ranked.c.cluster_id, Photo).join(ranked, ranked.c.photo_id == col(Photo.id))
+        .where(ranked.c.rank > offset, ranked.c.rank <= offset + limit).order_by(ranked.c.cluster_id, ranked.c.rank)
+    )
+    found: dict[uuid.UUID, list[Photo]] = defaultdict(list)
+    for cluster_id, photo in session.exec(query).all():
+        found[cluster_id].append(photo)
+    return found
+
+
+def face_counts(session: Session, *, cluster_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    query = select(Face.cluster_id, sa.func.count()).where(col(Face.cluster_id).in_(cluster_ids)).group_by(
+        col(Face.cluster_id)
+    )
+    return {cluster_id: int(count) for cluster_id, count in session.exec(query).all() if cluster_id is not None}
+
+
+def photo_counts(session: Session, *, cluster_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    query = select(Face.cluster_id, sa.func.count(sa.distinct(col(Face.photo_id)))).where(
+        col(Face.cluster_id).in_(cluster_ids)
+    ).group_by(col(Face.cluster_id))
+    return {cluster_id: int(count) for cluster_id, count in session.exec(query).all() if cluster_id is not None}
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    name: str
+    country: str | None
+    photo_count: int
+
+
+def places(session: Session, *, owner_id: uuid.UUID, limit: int, offset: int) -> list[PlaceCount]:
+    """Places the owner's photos were taken at, most photographed first."""
+    count = sa.func.count().label("n")
+    query = (
+        select(Photo.location, Photo.country, count)
+        .where(Photo.owner_id == owner_id, col(Photo.location).is_not(None))
+        .group_by(col(Photo.location), col(Photo.country))
+        .order_by(count.desc(), col(Photo.location), col(Photo.country))
+        .limit(limit).offset(offset)
+    )
+    return [PlaceCount(name=name or "", country=country, photo_count=int(n)) for name, country, n in session.exec(query)]
+
+
+def count_places(session: Session, *, owner_id: uuid.UUID) -> int:
+    groups = (
+        select(Photo.location, Photo.country)
+        .where(Photo.owner_id == owner_id, col(Photo.location).is_not(None))
+        .group_by(col(Photo.location), col(Photo.country)).subquery()
+    )
+    return int(session.exec(select(sa.func.count()).select_from(groups)).one())
+
+
+@dataclass(frozen=True)
+class FaceQuery:
+    cluster_id: uuid.UUID | None = None
+    photo_id: uuid.UUID | None = None
+    unknown: bool | None = None
+    assigned_by: str | None = None
+    min_quality: float | None = None
+
+
+def _face_conditions(owner_id: uuid.UUID, query: FaceQuery) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = [col(Face.owner_id) == owner_id]
+    if query.cluster_id is not None:
+        where.append(col(Face.cluster_id) == query.cluster_id)
+    if query.photo_id is not None:
+        where.append(col(Face.photo_id) == query.photo_id)
+    if query.unknown is not None:
+        where.append(col(Face.cluster_id).is_(None) if query.unknown else col(Face.cluster_id).is_not(None))
+    if query.assigned_by is not None:
+        where.append(col(Face.assigned_by) == query.assigned_by)
+    if query.min_quality is not None:
+        where.append(col(Face.quality) >= query.min_quality)
+    return where
+
+
+def search_faces(session: Session, *, owner_id: uuid.UUID, query: FaceQuery, limit: int, offset: int) -> list[Face]:
+    statement = (
+        select(Face).where(*_face_conditions(owner_id, query))
+        .order_by(col(Face.created_at).desc(), col(Face.id).desc()).limit(limit).offset(offset)
+    )
+    return list(session.exec(statement).all())
+
+
+def count_faces(session: Session, *, owner_id: uuid.UUID, query: FaceQuery) -> int:
+    statement = select(sa.func.count()).select_from(Face).where(*_face_conditions(owner_id, query))
+    return int(session.exec(statement).one())
+
+
+@dataclass(frozen=True)
+class ClusterQuery:
+    named: bool | None = None
+    hidden: bool | None = None
+    min_faces: int | None = None
+    name: str | None = None  # people(name:): folded prefix or substring of the name
+
+
+def _cluster_conditions(owner_id: uuid.UUID, query: ClusterQuery) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = [col(FaceCluster.owner_id) == owner_id]
+    if query.named is not None:
+        where.append(col(FaceCluster.name_key).is_not(None) if query.named else col(FaceCluster.name_key).is_(None))
+    if query.hidden is not None:
+        where.append(col(FaceCluster.hidden).is_(query.hidden))
+    if query.min_faces is not None:
+        where.append(col(FaceCluster.face_count) >= query.min_faces)
+    if query.name and fold(query.name):
+        where.append(col(FaceCluster.name_key).like(like_pattern(fold(query.name)), escape="\\"))
+    return where
+
+
+def search_clusters(
+    session: Session, *, owner_id: uuid.UUID, query: ClusterQuery, limit: int, offset: int
+) -> list[FaceCluster]:
+    """Clusters by size; with a name, the names starting with it first, then those containing it."""
+    order: list[Any] = []
+    key = fold(query.name) if query.name else ""
+    if key:
+        prefix = col(FaceCluster.name_key).like(like_pattern(key)[1:], escape="\\")
+        order.append(sa.case((prefix, 0), else_=1))
+    order += [col(FaceCluster.face_count).desc(), col(FaceCluster.name_key), col(FaceCluster.id)]
+    statement = (
+        select(FaceCluster).where(*_cluster_conditions(owner_id, query)).order_by(*order).limit(limit).offset(offset)
+    )
+    return list(session.exec(statement).all())
+
+
+def count_clusters(session: Session, *, owner_id: uuid.UUID, query: ClusterQuery) -> int:
+    statement = select(sa.func.count()).select_from(FaceCluster).where(*_cluster_conditions(owner_id, query))
+    return int(session.exec(statement).one())

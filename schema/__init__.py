@@ -1,0 +1,1 @@
+"""The Strawberry GraphQL schema (one folder per domain; ``schema.schema`` assembles it)."""

@@ -1,0 +1,102 @@
+"""The per-request context: the caller, one read session, the DataLoaders, the app's services."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from core.blobs import BlobStore
+from core.db import SessionFactory
+from core.services.accounts import Caller, LoginThrottle
+from core.settings import Settings
+from schema.errors import Unauthenticated
+
+T = TypeVar("T")
+
+
+@dataclass
+class AuthState:
+    """What a process remembers about set-up: once an account exists, it exists for good."""
+
+    set_up: bool = False
+    local_owner: Caller | None = None
+
+
+@dataclass
+class Services:
+    """What the app builds once and every request shares."""
+
+    settings: Settings
+    sessions: SessionFactory
+    blobs: BlobStore
+    enqueue_photos: Callable[[Sequence[uuid.UUID]], None]
+    enqueue_recluster: Callable[[uuid.UUID], None]
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    auth: AuthState = field(default_factory=AuthState)
+
+
+@dataclass
+class Context:
+    services: Services
+    caller: Caller | None
+    request: Request | WebSocket | None = None
+    response: Response | None = None
+    client_address: str = "unknown"
+    loaders: Any = field(init=False)
+    _session: Session | None = field(default=None, init=False)
+    _lock: anyio.Lock = field(default_factory=anyio.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        from schema.loaders import Loaders  # loaders need the context type; import late
+
+        self.loaders = Loaders(self)
+
+    @property
+    def owner_id(self) -> uuid.UUID:
+        """The library the request acts on; raises when nobody is signed in."""
+        if self.caller is None:
+            raise Unauthenticated
+        return self.caller.user_id
+
+    async def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(session, ...)`` on the request's session in a worker thread (one at a time)."""
+        async with self._lock:
+            return await anyio.to_thread.run_sync(partial(self._on_session, fn, *args, **kwargs))
+
+    def _on_session(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if self._session is None:
+            self._session = self.services.sessions()
+        return fn(self._session, *args, **kwargs)
+
+    async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a use case (which owns its transaction) in a worker thread, then forget cached reads."""
+        try:
+            return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+        finally:
+            self.forget()
+
+    def forget(self) -> None:
+        """Drop what this request read so far: a write happened, later reads must see it."""
+        self.close()
+        from schema.loaders import Loaders
+
+        self.loaders = Loaders(self)
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,92 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry.field(description=...) is typed as returning Any.)
+"""The Face type: a box in original pixels, its crop, its cluster (person) and photo."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from core import tables
+from schema.context import Info
+from schema.ids import encode_id
+
+if TYPE_CHECKING:
+    from schema.people.types import Cluster
+    from schema.photos.types import Photo
+
+
+@strawberry.enum(description="Who put the face in its cluster: nobody yet, the machine, or a person.")
+class AssignedBy(enum.Enum):
+    NONE = "none"
+    AUTO = "auto"
+    USER = "user"
+
+
+@strawberry.type(description="A rectangle in the original photo's pixels (after EXIF orientation).")
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@strawberry.type
+class Point:
+    x: float
+    y: float
+
+
+def _number(location: dict[str, Any], key: str) -> float:
+    value = location.get(key, 0.0)
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+@strawberry.type
+class Face:
+    id: strawberry.ID
+    box: Box
+    landmarks: list[Point] = strawberry.field(description="Eyes, nose, mouth corners (five points).")
+    detection_confidence: float
+    quality: float = strawberry.field(description="0..1: size, sharpness and pose of the face.")
+    crop_url: str
+    assigned_by: AssignedBy
+    _row: strawberry.Private[tables.Face]
+
+    @classmethod
+    def from_row(cls, row: tables.Face) -> Face:
+        location = row.face_location or {}
+        marks = location.get("landmarks") or []
+        opaque = encode_id("Face", row.id)
+        return cls(
+            id=opaque,
+            box=Box(x=_number(location, "x"), y=_number(location, "y"), width=_number(location, "width"),
+                    height=_number(location, "height")),
+            landmarks=[
+                Point(x=float(p[0]), y=float(p[1]))
+                for p in marks if isinstance(p, list | tuple) and len(p) == 2
+            ],
+            detection_confidence=row.detection_confidence,
+            quality=row.quality,
+            crop_url=f"/media/faces/{opaque}?v={int(row.updated_at.timestamp())}",
+            assigned_by=AssignedBy(row.assigned_by),
+            _row=row,
+        )
+
+    @strawberry.field(description="The cluster (a person when named) the face is in; null when unknown.")
+    async def cluster(self, info: Info) -> Annotated[Cluster, strawberry.lazy("schema.people.types")] | None:
+        from schema.people.types import Cluster
+
+        if self._row.cluster_id is None:
+            return None
+        row = await info.context.loaders.cluster.load(self._row.cluster_id)
+        return Cluster.from_row(row) if row is not None else None
+
+    @strawberry.field
+    async def photo(self, info: Info) -> Annotated[Photo, strawberry.lazy("schema.photos.types")]:
+        from schema.photos.types import Photo
+
+        row = await info.context.loaders.photo.load(self._row.photo_id)
+        return Photo.from_row(row)

@@ -1,0 +1,50 @@
+"""Opaque global ids: url-safe base64 of ``"<Type>:<uuid>"``; anything else is refused, never a 500."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from collections.abc import Iterable
+
+import strawberry
+
+from core.errors import ValidationError
+
+
+def encode_id(kind: str, value: uuid.UUID) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode().rstrip("="))
+
+
+def decode_id(kind: str, opaque: str, *, field: str = "id") -> uuid.UUID:
+    """The uuid inside an id of type ``kind``; raises ``ValidationError`` for anything malformed."""
+    text = (opaque or "").strip()
+    if not text or len(text) > 100:
+        raise ValidationError(f"{field}: not a {kind} id", field=field)
+    try:
+        decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("ascii")
+        prefix, _, raw = decoded.partition(":")
+        if prefix != kind:
+            raise ValueError(prefix)
+        return uuid.UUID(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError(f"{field}: not a {kind} id", field=field) from None
+
+
+def decode_ids(kind: str, opaque: Iterable[str], *, field: str = "ids", limit: int = 5000) -> list[uuid.UUID]:
+    values = list(opaque)
+    if len(values) > limit:
+        raise ValidationError(f"{field}: at most {limit} ids at once", field=field)
+    return list(dict.fromkeys(decode_id(kind, value, field=field) for value in values))
+
+
+def parse_any_id(kind: str, text: str) -> uuid.UUID | None:
+    """An opaque id or a bare uuid (the media routes accept both); None when it is neither."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        pass
+    try:
+        return decode_id(kind, text)
+    except ValidationError:
+        return None
