@@ -53,7 +53,7 @@ def sniff_image(data: bytes, *, max_pixels: int) -> ImageHeader:
             image_format = image.format or ""
     except UnidentifiedImageError:
         raise MediaError("not a supported image (accepted: JPEG, PNG, WebP, HEIC, AVIF, GIF, TIFF)") from None
-    except Exception as exc:  # Pillow raises many types for corrupt headers
+    except Exception as exc:  # noqa: BLE001 - Pillow raises many types for corrupt headers
         raise MediaError(f"corrupt image: {exc}") from None
     content_type = ACCEPTED_FORMATS.get(image_format)
     if content_type is None:

@@ -83,20 +83,20 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn  # noqa: PLC0415
+    import uvicorn
 
-    from api.app import create_app  # noqa: PLC0415
+    from api.app import create_app
 
     _prepare_data_dir(settings)
     upgrade(settings.resolved_database_url())
     settings = settings.model_copy(update={"secret_key": settings.resolved_secret_key()})
     if settings.redis_url:
-        from pipeline.broker import setup_broker  # noqa: PLC0415
+        from pipeline.broker import setup_broker
 
         setup_broker(settings)  # the API only enqueues; `facesort worker` processes do the work
         pipeline = None
     else:
-        from pipeline.worker import start_pipeline  # noqa: PLC0415
+        from pipeline.worker import start_pipeline
 
         pipeline = start_pipeline(settings)
     try:
@@ -115,23 +115,24 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "dramatiq", "pipeline.worker_entry",
                "--processes", str(args.processes), "--threads", str(args.threads)]
     os.execv(sys.executable, command)  # noqa: S606 - replaces this process with Dramatiq's supervisor
+    return 0  # not reached
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    from facesort.importer import run_import  # noqa: PLC0415
+    from facesort.importer import run_import
 
     return run_import(settings, args.paths, username=args.user, wait=not args.no_wait)
 
 
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
-    from facesort.evaluate import run_eval  # noqa: PLC0415
+    from facesort.evaluate import run_eval
 
     return run_eval(args.folder, json_path=args.json, batches=args.batches)
 
 
 def _reindex(settings: Settings, args: argparse.Namespace) -> int:
-    from pipeline import runtime as runtime_module  # noqa: PLC0415
-    from pipeline.reindex import reindex  # noqa: PLC0415
+    from pipeline import runtime as runtime_module
+    from pipeline.reindex import reindex
 
     runtime = runtime_module.configure(settings)
     try:
@@ -143,10 +144,10 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _user_create(settings: Settings, args: argparse.Namespace) -> int:
-    import getpass  # noqa: PLC0415
+    import getpass
 
-    from core.db import make_engine, make_session_factory  # noqa: PLC0415
-    from core.services.accounts import create_user  # noqa: PLC0415
+    from core.db import make_engine, make_session_factory
+    from core.services.accounts import create_user
 
     password = args.password or os.environ.get("FACESORT_NEW_PASSWORD") or getpass.getpass("password: ")
     _prepare_data_dir(settings)
@@ -158,7 +159,7 @@ def _user_create(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
-    from schema.schema import export_schema  # noqa: PLC0415
+    from schema.schema import export_schema
 
     text = export_schema()
     if args.output:

@@ -12,15 +12,18 @@ import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from sqlmodel import select
 from tqdm import tqdm
 
 from core.blobs import open_blob_store
 from core.db import SessionFactory, make_engine, make_session_factory, transaction
 from core.migrate import upgrade
 from core.repositories import photos as photo_repo
-from core.services.accounts import owner_for_import
+from core.repositories import users as user_repo
+from core.services.accounts import local_owner, setup_required
 from core.services.uploads import IncomingFile, UploadLimits, upload_photos
 from core.settings import Settings
+from core.tables import User
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".avif", ".gif", ".tif", ".tiff"}
 
@@ -36,6 +39,22 @@ def photo_files(paths: Sequence[Path]) -> Iterator[Path]:
                     yield child
 
 
+def owner_for_import(sessions: SessionFactory, *, username: str | None) -> uuid.UUID:
+    """The named account, else the only account, else (fresh install) the implicit local owner."""
+    if username is None and setup_required(sessions):
+        return local_owner(sessions).id
+    with sessions() as session:
+        if username is not None:
+            user = user_repo.get_user_by_username(session, username=username)
+            if user is None:
+                raise SystemExit(f"no account named {username!r}")
+            return user.id
+        users = [user for user in session.exec(select(User)).all() if user.password_hash != user_repo.NO_PASSWORD]
+    if len(users) != 1:
+        raise SystemExit("several accounts exist: choose one with --user NAME")
+    return users[0].id
+
+
 def run_import(settings: Settings, paths: Sequence[Path], *, username: str | None, wait: bool = True) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url())
@@ -47,11 +66,11 @@ def run_import(settings: Settings, paths: Sequence[Path], *, username: str | Non
         return 1
     pipeline = None
     if settings.redis_url:
-        from pipeline.broker import setup_broker  # noqa: PLC0415
+        from pipeline.broker import setup_broker
 
         setup_broker(settings)
     else:
-        from pipeline.worker import start_pipeline  # noqa: PLC0415
+        from pipeline.worker import start_pipeline
 
         pipeline = start_pipeline(settings)  # embedded: this process does the work (stop `serve` first)
     try:
@@ -68,7 +87,7 @@ def run_import(settings: Settings, paths: Sequence[Path], *, username: str | Non
 def upload_files(
     settings: Settings, sessions: SessionFactory, owner_id: uuid.UUID, files: Sequence[Path]
 ) -> tuple[int, int, int]:
-    from pipeline.enqueue import enqueue_photos  # noqa: PLC0415
+    from pipeline.enqueue import enqueue_photos
 
     blobs = open_blob_store(settings)
     limits = UploadLimits(max_bytes=settings.max_upload_bytes, max_pixels=settings.max_image_pixels)

@@ -13,11 +13,7 @@ from pipeline.enqueue import QUEUES
 
 def setup_broker(settings: Settings) -> dramatiq.Broker:
     """Create the broker for this process and make it the global one actors bind to."""
-    broker: dramatiq.Broker
-    if settings.redis_url:
-        broker = RedisBroker(url=settings.redis_url)
-    else:
-        broker = StubBroker()
+    broker: dramatiq.Broker = RedisBroker(url=settings.redis_url) if settings.redis_url else StubBroker()
     broker.add_middleware(CurrentMessage())
     for queue in set(QUEUES.values()):
         broker.declare_queue(queue)

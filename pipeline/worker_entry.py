@@ -19,4 +19,5 @@ runtime = runtime_module.configure(settings)
 
 import pipeline.actors  # noqa: E402, F401 - declares the actors on the broker above
 
-RecoveryLoop(runtime, interval=min(60.0, settings.stale_after_seconds / 2), stale_after=settings.stale_after_seconds).start()
+stale_after = settings.stale_after_seconds
+RecoveryLoop(runtime, interval=min(60.0, stale_after / 2), stale_after=stale_after).start()

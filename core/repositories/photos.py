@@ -36,7 +36,7 @@ def find_known_sha256(session: Session, *, owner_id: uuid.UUID, digests: Sequenc
     if not digests:
         return {}
     query = select(Photo.sha256, Photo.id).where(Photo.owner_id == owner_id, col(Photo.sha256).in_(digests))
-    return {sha: photo_id for sha, photo_id in session.exec(query).all()}
+    return dict(session.exec(query).all())
 
 
 def add_photo(session: Session, *, photo: Photo) -> Photo:
@@ -83,4 +83,4 @@ def touch_enqueued(session: Session, *, photo_ids: Sequence[uuid.UUID]) -> None:
 
 def status_counts(session: Session, *, owner_id: uuid.UUID) -> dict[str, int]:
     query = select(Photo.status, sa.func.count()).where(Photo.owner_id == owner_id).group_by(Photo.status)
-    return {status: count for status, count in session.exec(query).all()}
+    return dict(session.exec(query).all())

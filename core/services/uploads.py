@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from core.db import SessionFactory, transaction
 from core.media import MediaError, safe_file_name, sniff_image
 from core.repositories import photos as photo_repo
 from core.tables import Photo, PhotoStatus, utcnow
+
+log = logging.getLogger(__name__)
 
 Enqueue = Callable[[Sequence[uuid.UUID]], None]
 
@@ -77,8 +80,8 @@ def upload_photos(
     if new_ids:
         try:
             enqueue(new_ids)
-        except Exception:  # noqa: BLE001 - the broker may be down; recovery re-enqueues stale photos
-            pass
+        except Exception:
+            log.warning("could not enqueue %d photos; recovery will retry", len(new_ids), exc_info=True)
     return result
 
 

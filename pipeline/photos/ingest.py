@@ -104,7 +104,8 @@ def ingest_photo(runtime: Runtime, photo_id: uuid.UUID) -> bool:
     runtime.blobs.put(thumbnail_key(photo_id), ingested.thumb, content_type="image/webp")
     runtime.blobs.put(preview_key(photo_id), ingested.preview, content_type="image/webp")
     info = ingested.info
-    place = place_of(info.latitude, info.longitude) if info.latitude is not None and info.longitude is not None else None
+    has_gps = info.latitude is not None and info.longitude is not None
+    place = place_of(info.latitude, info.longitude) if has_gps else None  # type: ignore[arg-type]
     with transaction(runtime.sessions) as session:
         photo = photo_repo.get_photo(session, photo_id=photo_id)
         if photo is None:

@@ -24,7 +24,7 @@ class Place:
 
 @lru_cache(maxsize=1)
 def _geocoder() -> Any:
-    import reverse_geocoder  # noqa: PLC0415 - loads a 20 MB table: only when a photo has GPS
+    import reverse_geocoder
 
     return reverse_geocoder.RGeocoder(mode=1, verbose=False)
 
