@@ -6,9 +6,9 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from schema.albums.mutations import AlbumMutations
 from schema.albums.queries import AlbumQueries
