@@ -15,6 +15,7 @@ export function createCache(): InMemoryCache {
           // Detail pages read what the lists already fetched while the full record loads.
           photo: { read: (_, { args, toReference }) => toReference({ __typename: 'Photo', id: args?.id }) },
           person: { read: (_, { args, toReference }) => toReference({ __typename: 'Cluster', id: args?.id }) },
+          cluster: { read: (_, { args, toReference }) => toReference({ __typename: 'Cluster', id: args?.id }) },
           face: { read: (_, { args, toReference }) => toReference({ __typename: 'Face', id: args?.id }) },
         },
       },

@@ -55,6 +55,12 @@ export function forgetClusters(cache: ApolloCache<unknown>, clusterIds: readonly
   cache.gc();
 }
 
+/** A group that got a name leaves the lists of unnamed groups. */
+export function leaveUnnamedLists(cache: ApolloCache<unknown>, clusterId: string): void {
+  const unnamedOnly = (args: Record<string, unknown>) => (args.filter as { named?: boolean } | undefined)?.named === false;
+  cache.modify({ id: 'ROOT_QUERY', fields: { clusters: listModifier(new Set([clusterId]), unnamedOnly) } });
+}
+
 /** A hidden group leaves the lists of visible groups (and people); an unhidden one leaves the hidden list. */
 export function hideInLists(cache: ApolloCache<unknown>, clusterId: string, hidden: boolean): void {
   const ids = new Set([clusterId]);
@@ -97,5 +103,10 @@ export function assignFaces(
     : null;
   for (const faceId of faceIds) {
     cache.modify({ id: cache.identify({ __typename: 'Face', id: faceId }), fields: { cluster: () => ref ?? null } });
+  }
+  // Faces given to someone are no longer unknown.
+  if (cluster) {
+    const unknownOnly = (args: Record<string, unknown>) => (args.filter as { unknown?: boolean } | undefined)?.unknown === true;
+    cache.modify({ id: 'ROOT_QUERY', fields: { faces: listModifier(new Set(faceIds), unknownOnly) } });
   }
 }

@@ -38,13 +38,13 @@ export interface PhotoCard {
   fileName: string;
   takenAt: string | null;
   location: string | null;
-  thumbnailUrl: string;
+  thumbnailUrl: string | null;
   width: number | null;
   height: number | null;
 }
 
 export interface PhotoDetail extends PhotoCard {
-  previewUrl: string;
+  previewUrl: string | null;
   originalUrl: string;
   camera: string | null;
   status: string;

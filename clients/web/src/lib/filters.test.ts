@@ -45,7 +45,7 @@ describe('photo search in the URL', () => {
       personNames: ['Mom', 'Zoë Ånström', 'A, B & C'],
       personMatch: 'ANY',
       takenAfter: '2021-06-01T00:00:00',
-      takenBefore: '2021-08-31T23:59:59',
+      takenBefore: '2021-09-01T00:00:00',
       place: 'Vanves',
       country: 'France',
       camera: 'Canon EOS 5D',
@@ -54,5 +54,10 @@ describe('photo search in the URL', () => {
       text: 'IMG_01',
     });
     expect(photoFilter(emptySearch)).toEqual({});
+  });
+
+  it('ends a range at the start of the next day, across months and leap years', () => {
+    expect(photoFilter({ ...emptySearch, to: '2024-02-28' }).takenBefore).toBe('2024-02-29T00:00:00');
+    expect(photoFilter({ ...emptySearch, to: '2023-12-31' }).takenBefore).toBe('2024-01-01T00:00:00');
   });
 });

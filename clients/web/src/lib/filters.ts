@@ -82,6 +82,12 @@ export function isEmptySearch(search: PhotoSearch): boolean {
   return paramsFromSearch(search).toString() === '';
 }
 
+export function dayAfter(isoDate: string): string {
+  const [year, month, date] = isoDate.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(year, month - 1, date + 1));
+  return next.toISOString().slice(0, 10);
+}
+
 /** The GraphQL `PhotoFilter` input for a search; dates become the start and end of those days. */
 export function photoFilter(search: PhotoSearch): Record<string, unknown> {
   const filter: Record<string, unknown> = {};
@@ -90,7 +96,8 @@ export function photoFilter(search: PhotoSearch): Record<string, unknown> {
     filter.personMatch = search.match;
   }
   if (search.from) filter.takenAfter = `${search.from}T00:00:00`;
-  if (search.to) filter.takenBefore = `${search.to}T23:59:59`;
+  // takenBefore is exclusive on the server: the day after `to` keeps `to` itself in.
+  if (search.to) filter.takenBefore = `${dayAfter(search.to)}T00:00:00`;
   if (search.place) filter.place = search.place;
   if (search.country) filter.country = search.country;
   if (search.camera) filter.camera = search.camera;

@@ -100,6 +100,7 @@ describe('cache after people mutations', () => {
     const { result } = renderHook(() => useNameCluster(), { wrapper: wrapper(cache, mocks) });
     await act(() => result.current[0]('g1', 'Dad'));
     expect(cache.readFragment({ id: 'Cluster:g1', fragment: people.ClusterCardFragment })).toMatchObject({ name: 'Dad' });
+    expect(listed(cache, unnamed)).toEqual({ total: 2, ids: ['g2', 'g3'] });
   });
 
   it('a validation error is thrown with its message and changes nothing', async () => {
@@ -138,7 +139,7 @@ describe('cache after people mutations', () => {
     const mocks = [
       {
         request: { query: person.DeleteCluster, variables: { id: 'p1' } },
-        result: { data: { deleteCluster: { __typename: 'DeleteResult' } } },
+        result: { data: { deleteCluster: { __typename: 'DeletedCluster', id: 'p1', facesUnassigned: 10 } } },
       },
     ];
     const { result } = renderHook(() => useDeleteCluster(), { wrapper: wrapper(cache, mocks) });
@@ -162,7 +163,7 @@ describe('cache after people mutations', () => {
         query: person.Person,
         variables: personVariables,
         data: {
-          person: {
+          cluster: {
             ...card('p1', 'Mom', 3),
             faces: {
               __typename: 'FaceConnection',
@@ -193,12 +194,12 @@ describe('cache after people mutations', () => {
 
     const personFaces = (cache: ReturnType<typeof createCache>) => {
       const data = cache.readQuery<{
-        person: { faceCount: number; faces: { totalCount: number; edges: { node: { id: string } }[] } };
+        cluster: { faceCount: number; faces: { totalCount: number; edges: { node: { id: string } }[] } };
       }>({ query: person.Person, variables: personVariables });
       return {
-        faceCount: data?.person.faceCount,
-        total: data?.person.faces.totalCount,
-        ids: data?.person.faces.edges.map((e) => e.node.id),
+        faceCount: data?.cluster.faceCount,
+        total: data?.cluster.faces.totalCount,
+        ids: data?.cluster.faces.edges.map((e) => e.node.id),
       };
     };
 
@@ -222,7 +223,7 @@ describe('cache after people mutations', () => {
       const mocks = [
         {
           request: { query: person.RejectFaces, variables: { faceIds: ['f1', 'f3'] } },
-          result: { data: { rejectFaces: { __typename: 'RejectFacesResult' } } },
+          result: { data: { rejectFaces: { __typename: 'RejectedFaces', faces: [{ __typename: 'Face', id: 'f1' }, { __typename: 'Face', id: 'f3' }] } } },
         },
       ];
       const { result } = renderHook(() => useFaceCorrections('p1'), { wrapper: wrapper(cache, mocks) });

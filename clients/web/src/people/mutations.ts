@@ -1,7 +1,7 @@
 // The people mutations, each paired with the cache update that keeps every open list right.
 import { useApolloClient, useMutation } from '@apollo/client';
 import { useCallback } from 'react';
-import { assignFaces, detachFaces, forgetClusters, hideInLists } from '../api/cacheUpdates';
+import { assignFaces, detachFaces, forgetClusters, hideInLists, leaveUnnamedLists } from '../api/cacheUpdates';
 import { isProblem, type ClusterCard } from '../api/types';
 import people from './people.graphql';
 import person from '../person/person.graphql';
@@ -24,8 +24,12 @@ export function useNameCluster() {
         update(cache, { data: answer }) {
           const named = answer?.nameCluster;
           // Naming with an existing person's name merges into that person: this group is gone.
-          if (named?.__typename === 'Cluster' && named.id && named.id !== id) forgetClusters(cache, [id]);
+          if (named?.__typename !== 'Cluster' || !named.id) return;
+          if (named.id !== id) forgetClusters(cache, [id]);
+          else leaveUnnamedLists(cache, id);
         },
+        // The list of named people is sorted by the server: let it place the new name.
+        refetchQueries: ['Clusters'],
       });
       return cluster(data?.nameCluster);
     },
@@ -93,6 +97,7 @@ export function useFaceCorrections(fromClusterId: string | null) {
   const [moveRun, moveState] = useMutation<{ moveFaces: Result }>(people.MoveFaces);
   const [splitRun, splitState] = useMutation<{ splitCluster: Result }>(person.SplitCluster);
   const [rejectRun, rejectState] = useMutation<{ rejectFaces: Result }>(person.RejectFaces);
+  const [createRun, createState] = useMutation<{ createPerson: Result }>(people.CreatePerson);
   const client = useApolloClient();
 
   const leaveSource = useCallback(
@@ -135,6 +140,18 @@ export function useFaceCorrections(fromClusterId: string | null) {
     [rejectRun, leaveSource, client],
   );
 
-  const busy = moveState.loading || splitState.loading || rejectState.loading;
-  return { move, split, reject, busy };
+  /** A new person (or, without a name, a new group) of these faces. */
+  const create = useCallback(
+    async (faceIds: string[], name: string | null) => {
+      const { data } = await createRun({ variables: { faceIds, name }, refetchQueries: ['Clusters'] });
+      const created = cluster(data?.createPerson);
+      leaveSource(faceIds);
+      if (created.id) assignFaces(client.cache, faceIds, { id: created.id, name: created.name ?? null });
+      return created;
+    },
+    [createRun, leaveSource, client],
+  );
+
+  const busy = moveState.loading || splitState.loading || rejectState.loading || createState.loading;
+  return { move, split, reject, create, busy };
 }
