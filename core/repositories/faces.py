@@ -173,33 +173,51 @@ def assign_unassigned(
 ) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """Place faces that are still unknown and undecided; returns the (face, cluster) pairs written.
 
-    The guard makes a concurrent correction win: a face a person touched meanwhile is skipped.
+    One executemany for all faces, guarded so a concurrent correction wins: a face a person
+    touched meanwhile keeps what the person did, and is left out of the result.
     """
-    by_cluster: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for face_id, cluster_id in assignments:
-        by_cluster[cluster_id].append(face_id)
-    written: list[tuple[uuid.UUID, uuid.UUID]] = []
+    wanted = dict(assignments)
+    if not wanted:
+        return []
     now = utcnow()
     session.flush()
-    for cluster_id, face_ids in by_cluster.items():
-        for part in chunks(face_ids):
-            guard = (
-                col(Face.id).in_(part),
-                col(Face.cluster_id).is_(None),
-                Face.assigned_by == AssignedBy.none,
-            )
-            placeable = list(session.exec(select(Face.id).where(*guard)).all())
-            if not placeable:
-                continue
-            session.execute(
-                sa.update(Face)
-                .where(col(Face.id).in_(placeable), col(Face.cluster_id).is_(None))
-                .values(cluster_id=cluster_id, assigned_by=assigned_by, updated_at=now),
-                execution_options={"synchronize_session": False},
-            )
-            written.extend((face_id, cluster_id) for face_id in placeable)
+    guarded = sa.update(Face).where(col(Face.cluster_id).is_(None), col(Face.assigned_by) == AssignedBy.none)
+    rows = [{"id": f, "cluster_id": c, "assigned_by": assigned_by, "updated_at": now} for f, c in wanted.items()]
+    for part in chunks(rows):
+        session.execute(guarded, list(part), execution_options={"synchronize_session": False})
     session.expire_all()
-    return written
+    now_in = cluster_of_faces(session, face_ids=list(wanted))
+    return [(f, c) for f, c in wanted.items() if now_in.get(f) == c]
+
+
+def sample_faces(
+    session: Session, *, cluster_ids: Sequence[uuid.UUID], per_cluster: int, dim: int
+) -> dict[uuid.UUID, tuple[NDArray[np.float32], list[uuid.UUID]]]:
+    """Up to ``per_cluster`` best faces of each cluster: their embeddings and photos."""
+    found: dict[uuid.UUID, list[tuple[uuid.UUID, bytes]]] = defaultdict(list)
+    for part in chunks(list(cluster_ids)):
+        rank = sa.func.row_number().over(
+            partition_by=col(Face.cluster_id), order_by=(col(Face.quality).desc(), col(Face.id))
+        )
+        ranked = (
+            sa.select(
+                col(Face.cluster_id).label("cluster_id"),
+                col(Face.photo_id).label("photo_id"),
+                col(Face.face_embedding).label("embedding"),
+                rank.label("rank"),
+            )
+            .where(col(Face.cluster_id).in_(part), col(Face.embedding_dim) == dim)
+            .subquery()
+        )
+        query = sa.select(ranked.c.cluster_id, ranked.c.photo_id, ranked.c.embedding).where(
+            ranked.c.rank <= per_cluster
+        )
+        for cluster_id, photo_id, data in session.execute(query):
+            found[cluster_id].append((photo_id, data))
+    return {
+        cluster_id: (np.stack([decode_embedding(d) for _, d in rows]), [p for p, _ in rows])
+        for cluster_id, rows in found.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,23 @@ def cluster_with_faces(
         refresh_cluster_stats(session, cluster_ids=[cluster.id])
         session.commit()
         return cluster.id, face_ids
+
+
+def bulk_unknown_faces(
+    session: Session, *, owner_id: uuid.UUID, embeddings: NDArray[np.float32]
+) -> list[uuid.UUID]:
+    """Many unknown faces, one photo each, written with two executemany inserts (for scale tests)."""
+    import sqlalchemy as sa
+
+    photo_rows, face_rows = [], []
+    for vector in embeddings:
+        photo_id, face_id = uuid.uuid4(), uuid.uuid4()
+        photo_rows.append({"id": photo_id, "owner_id": owner_id, "file_name": "p.jpg", "file_path": photo_id.hex,
+                           "sha256": photo_id.hex, "status": PhotoStatus.done, "meta": {}})
+        face_rows.append({"id": face_id, "owner_id": owner_id, "photo_id": photo_id, "face_location": {},
+                          "face_embedding": np.asarray(vector, np.float32).tobytes(),
+                          "embedding_model": "dlib_resnet_v1", "embedding_dim": len(vector),
+                          "detection_confidence": 0.99, "quality": 0.5, "quality_detail": {}})
+    session.execute(sa.insert(Photo), photo_rows)
+    session.execute(sa.insert(Face), face_rows)
+    return [row["id"] for row in face_rows]
