@@ -47,7 +47,8 @@ export interface PhotoDetail extends PhotoCard {
   previewUrl: string | null;
   originalUrl: string;
   camera: string | null;
-  status: string;
+  status: 'UPLOADED' | 'PROCESSING' | 'DONE' | 'FAILED';
+  error: string | null;
   labels: string[];
   faces: PhotoFace[];
 }

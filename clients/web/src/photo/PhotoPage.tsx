@@ -229,7 +229,13 @@ export function PhotoPage() {
         </div>
         <div className="flex justify-center rounded-xl bg-neutral-900 p-2">
           <div className="relative inline-block">
-            <img src={photo.previewUrl ?? photo.originalUrl} alt={photo.fileName} className="block max-h-[75vh] w-auto max-w-full" />
+            <img
+              src={photo.previewUrl ?? photo.originalUrl}
+              alt={photo.fileName}
+              width={photo.width ?? undefined}
+              height={photo.height ?? undefined}
+              className="block h-auto max-h-[75vh] w-auto max-w-full"
+            />
             {photo.faces.map((f) => (
               <FaceBox key={f.id} face={f} photo={photo} selected={f.id === selectedFace} onSelect={() => setSelectedFace(f.id === selectedFace ? null : f.id)} />
             ))}
@@ -240,7 +246,11 @@ export function PhotoPage() {
         {face && <FacePanel face={face} onDone={() => setSelectedFace(null)} />}
         <div>
           <h2 className="mb-1 text-sm font-semibold text-neutral-700">People</h2>
-          {photo.faces.length === 0 ? (
+          {photo.status === 'FAILED' ? (
+            <p role="alert" className="text-sm text-red-700">Processing failed: {photo.error ?? 'unknown error'}</p>
+          ) : photo.status !== 'DONE' ? (
+            <p className="text-sm text-neutral-500">Looking for faces…</p>
+          ) : photo.faces.length === 0 ? (
             <p className="text-sm text-neutral-500">No faces found.</p>
           ) : (
             <ul className="flex flex-wrap gap-1.5" aria-label="People in this photo">
