@@ -18,6 +18,8 @@ from numpy.typing import NDArray
 UPSERT_BATCH = 512
 
 Vector = NDArray[np.float32]
+# Several vectors: a list of them, or a matrix with one row per face (as embedders return them).
+Vectors = Sequence[Vector] | NDArray[np.float32]
 T = TypeVar("T")
 
 
@@ -82,15 +84,24 @@ def neighbour_from(point_id: object, distance: float, payload: dict[str, Any] | 
     )
 
 
-def as_vector(vector: NDArray[Any] | Sequence[float], dim: int) -> list[float]:
-    """A plain list of ``dim`` finite floats, the form both Qdrant bindings take."""
-    array = np.asarray(vector, dtype=np.float32)
-    if array.shape != (dim,):
-        raise ValueError(f"expected a vector of shape ({dim},), got {array.shape}")
+def as_vectors(vectors: Sequence[NDArray[Any] | Sequence[float]] | NDArray[Any], dim: int) -> list[list[float]]:
+    """Plain lists of ``dim`` finite floats, the form both Qdrant bindings take.
+
+    Checked and converted as one array: per-vector numpy calls cost more than the upsert itself.
+    """
+    if len(vectors) == 0:
+        return []
+    try:
+        array = np.asarray(vectors, dtype=np.float32)
+    except ValueError:  # ragged: vectors of different lengths
+        array = np.empty(0, dtype=np.float32)
+    if array.ndim != 2 or array.shape[1] != dim:
+        shapes = sorted({np.shape(vector) for vector in vectors})
+        raise ValueError(f"expected vectors of shape ({dim},), got {shapes}")
     if not np.isfinite(array).all():
         raise ValueError("vector holds NaN or infinity")
-    values: list[float] = array.tolist()
-    return values
+    rows: list[list[float]] = array.tolist()
+    return rows
 
 
 def within(neighbours: list[Neighbour], max_distance: float | None) -> list[Neighbour]:
@@ -130,7 +141,7 @@ class VectorIndex(ABC):
     @abstractmethod
     def search_batch(
         self,
-        vectors: Sequence[Vector],
+        vectors: Vectors,
         *,
         owner_id: UUID,
         limit: int,

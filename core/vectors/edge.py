@@ -36,10 +36,10 @@ if TYPE_CHECKING:
 from core.vectors.base import (
     FacePoint,
     Neighbour,
-    Vector,
     VectorIndex,
     VectorIndexError,
-    as_vector,
+    Vectors,
+    as_vectors,
     batches,
     cluster_payload,
     face_payload,
@@ -80,9 +80,10 @@ class EdgeVectorIndex(VectorIndex):
     def _config(self) -> EdgeConfig:
         return EdgeConfig(
             vectors=EdgeVectorParams(size=self.dim, distance=Distance.Euclid),
-            # full_scan_threshold is in KB of vectors: an owner with fewer than ~10k faces is
-            # searched exactly through the owner_id index even after the graph is built.
-            hnsw_config=HnswIndexConfig(m=16, ef_construct=100, full_scan_threshold=5_000, payload_m=16),
+            # full_scan_threshold is in KB of vectors: a filter matching fewer than ~20k 128-d faces
+            # is searched exactly through the payload index even after the graph is built (at
+            # 5,000 KB an owner of 10k faces got graph search with recall@10 of 0.79).
+            hnsw_config=HnswIndexConfig(m=16, ef_construct=100, full_scan_threshold=10_000, payload_m=16),
         )
 
     def _open(self) -> EdgeShard:
@@ -125,9 +126,10 @@ class EdgeVectorIndex(VectorIndex):
     def upsert(self, points: Sequence[FacePoint]) -> None:
         with self._lock:
             for batch in batches(points):
+                rows = as_vectors([p.vector for p in batch], self.dim)
                 self.shard.update(
                     UpdateOperation.upsert_points(
-                        [Point(p.face_id, as_vector(p.vector, self.dim), face_payload(p)) for p in batch]
+                        [Point(p.face_id, row, face_payload(p)) for p, row in zip(batch, rows, strict=True)]
                     )
                 )
 
@@ -144,7 +146,7 @@ class EdgeVectorIndex(VectorIndex):
 
     def search_batch(
         self,
-        vectors: Sequence[Vector],
+        vectors: Vectors,
         *,
         owner_id: UUID,
         limit: int,
@@ -152,18 +154,18 @@ class EdgeVectorIndex(VectorIndex):
         exclude_face_ids: Iterable[UUID] = (),
         max_distance: float | None = None,
     ) -> list[list[Neighbour]]:
-        if not vectors:
+        if len(vectors) == 0:
             return []
         search_filter = _search_filter(owner_id, assigned_only=assigned_only, exclude=_point_ids(exclude_face_ids))
         requests = [
             QueryRequest(
                 limit=limit,
-                query=Query.Nearest(as_vector(vector, self.dim)),
+                query=Query.Nearest(row),
                 filter=search_filter,
                 with_payload=True,
                 params=SearchParams(hnsw_ef=max(HNSW_EF, limit)),
             )
-            for vector in vectors
+            for row in as_vectors(vectors, self.dim)
         ]
         with self._lock:
             results = self.shard.query_batch(QueryBatchRequest(requests))

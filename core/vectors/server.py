@@ -11,10 +11,10 @@ from qdrant_client import models as qm
 from core.vectors.base import (
     FacePoint,
     Neighbour,
-    Vector,
     VectorIndex,
     VectorIndexError,
-    as_vector,
+    Vectors,
+    as_vectors,
     batches,
     cluster_payload,
     face_payload,
@@ -86,8 +86,8 @@ class ServerVectorIndex(VectorIndex):
             self.client.upsert(
                 self.collection,
                 points=[
-                    qm.PointStruct(id=str(p.face_id), vector=as_vector(p.vector, self.dim), payload=face_payload(p))
-                    for p in batch
+                    qm.PointStruct(id=str(p.face_id), vector=row, payload=face_payload(p))
+                    for p, row in zip(batch, as_vectors([p.vector for p in batch], self.dim), strict=True)
                 ],
                 wait=True,
             )
@@ -103,7 +103,7 @@ class ServerVectorIndex(VectorIndex):
 
     def search_batch(
         self,
-        vectors: Sequence[Vector],
+        vectors: Vectors,
         *,
         owner_id: UUID,
         limit: int,
@@ -111,18 +111,18 @@ class ServerVectorIndex(VectorIndex):
         exclude_face_ids: Iterable[UUID] = (),
         max_distance: float | None = None,
     ) -> list[list[Neighbour]]:
-        if not vectors:
+        if len(vectors) == 0:
             return []
         search_filter = _search_filter(owner_id, assigned_only=assigned_only, exclude=exclude_face_ids)
         requests = [
             qm.QueryRequest(
-                query=as_vector(vector, self.dim),
+                query=row,
                 filter=search_filter,
                 limit=limit,
                 with_payload=["photo_id", "cluster_id"],
                 params=qm.SearchParams(hnsw_ef=max(HNSW_EF, limit)),
             )
-            for vector in vectors
+            for row in as_vectors(vectors, self.dim)
         ]
         responses = self.client.query_batch_points(self.collection, requests=requests)
         return [

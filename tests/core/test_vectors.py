@@ -205,6 +205,8 @@ def test_search_batch_answers_each_vector_in_order(index: VectorIndex) -> None:
         expected = [fid for fid, _ in true_order(query, faces[1:])[:3]]
         assert [n.face_id for n in found] == expected
     assert index.search_batch([], owner_id=owner, limit=3) == []
+    # A matrix with one row per face, as an embedder returns them, works the same as a list.
+    assert index.search_batch(np.stack(queries), owner_id=owner, limit=3, exclude_face_ids=[faces[0].face_id]) == batch
 
 
 def test_upsert_and_set_cluster_span_several_batches(index: VectorIndex) -> None:
