@@ -41,6 +41,18 @@ def create_cluster(
     return cluster
 
 
+def create_clusters(session: Session, *, owner_id: uuid.UUID, count: int) -> list[uuid.UUID]:
+    """``count`` new unnamed clusters in one executemany (a first recluster makes thousands)."""
+    if count <= 0:
+        return []
+    session.flush()
+    now = utcnow()
+    ids = [uuid.uuid4() for _ in range(count)]
+    rows = [{"id": i, "owner_id": owner_id, "created_at": now, "updated_at": now} for i in ids]
+    session.execute(sa.insert(FaceCluster), rows)
+    return ids
+
+
 def find_person(
     session: Session, *, owner_id: uuid.UUID, name_key: str, exclude_id: uuid.UUID | None = None
 ) -> FaceCluster | None:

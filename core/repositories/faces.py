@@ -181,10 +181,19 @@ def assign_unassigned(
         return []
     now = utcnow()
     session.flush()
-    guarded = sa.update(Face).where(col(Face.cluster_id).is_(None), col(Face.assigned_by) == AssignedBy.none)
-    rows = [{"id": f, "cluster_id": c, "assigned_by": assigned_by, "updated_at": now} for f, c in wanted.items()]
-    for part in chunks(rows):
-        session.execute(guarded, list(part), execution_options={"synchronize_session": False})
+    faces = Face.__table__  # Core, not ORM: a true executemany, one statement for all rows
+    guarded = (
+        sa.update(faces)
+        .where(
+            faces.c.record_id == sa.bindparam("face"),
+            faces.c.cluster_id.is_(None),
+            faces.c.assigned_by == AssignedBy.none.value,
+        )
+        .values(cluster_id=sa.bindparam("cluster"), assigned_by=assigned_by.value, updated_at=now)
+    )
+    rows = [{"face": f, "cluster": c} for f, c in wanted.items()]
+    for part in chunks(rows, 5000):
+        session.connection().execute(guarded, list(part))
     session.expire_all()
     now_in = cluster_of_faces(session, face_ids=list(wanted))
     return [(f, c) for f, c in wanted.items() if now_in.get(f) == c]

@@ -176,9 +176,8 @@ def _apply(
 ) -> tuple[list[tuple[uuid.UUID, uuid.UUID]], int]:
     """Write the plan in one transaction; faces a person touched meanwhile keep their state."""
     with transaction(runtime.sessions) as session:
-        new_ids: dict[int, uuid.UUID] = {
-            label: cluster_repo.create_cluster(session, owner_id=owner_id).id for label in plan.created
-        }
+        made = cluster_repo.create_clusters(session, owner_id=owner_id, count=len(plan.created))
+        new_ids = dict(zip(plan.created, made, strict=True))
         wanted: list[tuple[uuid.UUID, uuid.UUID]] = []
         for face_id, target in plan.face_cluster.items():
             if isinstance(target, NewCluster):
