@@ -96,4 +96,4 @@ async def face_media(request: Request) -> Response:
     if face is None:
         return JSONResponse(NOT_FOUND, status_code=404)
     version = int(face.updated_at.timestamp())
-    return await _send(request, face_crop_key(face.id), f'"face-{face.id.hex}-{version}"', "image/webp")
+    return await _send(request, face_crop_key(face.id), f'"face-{face.id.hex}-{version}"', "image/jpeg")

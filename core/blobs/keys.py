@@ -34,7 +34,7 @@ def preview_key(photo_id: UUID) -> str:
 
 
 def face_crop_key(face_id: UUID) -> str:
-    return f"{FACE_CROPS_PREFIX}{face_id}.webp"
+    return f"{FACE_CROPS_PREFIX}{face_id}.jpg"
 
 
 def derived_keys(photo_id: UUID) -> tuple[str, str]:
