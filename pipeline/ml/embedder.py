@@ -1,0 +1,160 @@
+"""Face embedders: the dlib ResNet (default) and FaceNet InceptionResnetV1 (optional).
+
+Both take the RGB pixels the faces were found in and the detections (original pixels);
+``scale`` says how many original pixels one of those pixels spans, so the detection copy
+of a photo (longest side 1600 px) can be embedded without decoding the photo again.
+Measured on faces-dev: embedding on the 1600 px copy loses nothing against the full
+photo (the dlib chip is 150 px and faces in the copy are larger than that, or were
+small in the original too).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from PIL import Image
+
+from pipeline.ml.detector import Detection
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, pixels: np.ndarray, detections: Sequence[Detection], *, scale: float = 1.0) -> np.ndarray:
+        """float32 array [len(detections), dim], one row per face, in the given order."""
+        ...
+
+
+class DlibEmbedder:
+    """dlib's ResNet face descriptor (128-d) on a chip aligned by its 5-point predictor.
+
+    The predictor runs inside the MTCNN box; dlib then rotates and scales the face to a
+    150 px chip. Distances are Euclidean on unnormalised vectors (dlib's own "same person"
+    threshold is 0.6); ``flip`` averages the descriptor of the chip and its mirror image.
+    """
+
+    name = "dlib_resnet_v1"
+    dim = 128
+
+    def __init__(self, *, num_jitters: int = 0, padding: float = 0.25, flip: bool = False) -> None:
+        import dlib
+        import face_recognition_models as models
+
+        self.num_jitters = num_jitters
+        self.padding = padding
+        self.flip = flip
+        self._predictor = dlib.shape_predictor(models.pose_predictor_five_point_model_location())
+        self._encoder = dlib.face_recognition_model_v1(models.face_recognition_model_location())
+        self._lock = threading.Lock()
+
+    def shapes(self, pixels: np.ndarray, detections: Sequence[Detection], scale: float) -> list:
+        import dlib
+
+        shapes = []
+        for det in detections:
+            rect = dlib.rectangle(
+                round(det.x / scale),
+                round(det.y / scale),
+                round((det.x + det.width) / scale),
+                round((det.y + det.height) / scale),
+            )
+            shapes.append(self._predictor(pixels, rect))
+        return shapes
+
+    def chips(self, pixels: np.ndarray, detections: Sequence[Detection], *, scale: float = 1.0) -> list[np.ndarray]:
+        """The aligned 150 px face chips dlib embeds (useful to look at, and for tests)."""
+        import dlib
+
+        found = dlib.full_object_detections()
+        found.extend(self.shapes(pixels, detections, scale))
+        return list(dlib.get_face_chips(pixels, found, size=150, padding=self.padding))
+
+    def embed(self, pixels: np.ndarray, detections: Sequence[Detection], *, scale: float = 1.0) -> np.ndarray:
+        if not detections:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        pixels = np.ascontiguousarray(pixels, dtype=np.uint8)
+        with self._lock:
+            if self.flip:
+                chips = self.chips(pixels, detections, scale=scale)
+                mirrored = [np.ascontiguousarray(chip[:, ::-1]) for chip in chips]
+                vectors = self._encoder.compute_face_descriptor(chips + mirrored, self.num_jitters)
+                both = np.asarray(vectors, dtype=np.float32).reshape(2, len(chips), self.dim)
+                return both.mean(axis=0)
+            import dlib
+
+            found = dlib.full_object_detections()
+            found.extend(self.shapes(pixels, detections, scale))
+            vectors = self._encoder.compute_face_descriptor(pixels, found, self.num_jitters, self.padding)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(detections), self.dim)
+
+
+class FacenetWeightsMissingError(FileNotFoundError):
+    """The FaceNet embedder was selected but its weights file is not there."""
+
+
+class FacenetEmbedder:
+    """FaceNet InceptionResnetV1 (512-d, L2-normalised) from a state dict file.
+
+    The vggface2 weights cannot be downloaded at run time here, so they come from a file
+    the operator provides (``FACESORT_FACENET_WEIGHTS``). Faces are aligned by MTCNN's
+    box with the margin facenet-pytorch uses (a 160 px crop, ``fixed_image_standardization``).
+    """
+
+    name = "facenet_vggface2"
+    dim = 512
+    image_size = 160
+    margin = 14  # pixels of the 160 px crop, as facenet-pytorch's MTCNN default margin
+
+    def __init__(self, weights_path: str | Path, *, device: str = "cpu") -> None:
+        import torch
+        from facenet_pytorch import InceptionResnetV1
+
+        path = Path(weights_path)
+        if not path.is_file():
+            raise FacenetWeightsMissingError(
+                f"FaceNet weights not found at {path}: put the InceptionResnetV1 vggface2 "
+                "state dict (a .pt file) there, or use the dlib embedder"
+            )
+        model = InceptionResnetV1(pretrained=None, classify=False, device=device)
+        state = torch.load(path, map_location=device, weights_only=True)
+        # facenet-pytorch's published files carry the classifier too; we only need the trunk.
+        state = {k: v for k, v in state.items() if not k.startswith("logits.")}
+        model.load_state_dict(state, strict=True)
+        self._model = model.eval()
+        self._device = device
+        self._lock = threading.Lock()
+
+    def crops(self, pixels: np.ndarray, detections: Sequence[Detection], *, scale: float = 1.0) -> np.ndarray:
+        """float32 [n, 3, 160, 160] standardised crops ((x - 127.5) / 128)."""
+        image = Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8))
+        out = np.zeros((len(detections), 3, self.image_size, self.image_size), dtype=np.float32)
+        for i, det in enumerate(detections):
+            box = np.array([det.x, det.y, det.x + det.width, det.y + det.height], dtype=np.float64) / scale
+            # Same margin rule as facenet_pytorch.models.mtcnn.extract_face.
+            pad_x = self.margin * (box[2] - box[0]) / (self.image_size - self.margin)
+            pad_y = self.margin * (box[3] - box[1]) / (self.image_size - self.margin)
+            crop_box = (
+                int(max(box[0] - pad_x / 2, 0)),
+                int(max(box[1] - pad_y / 2, 0)),
+                int(min(box[2] + pad_x / 2, image.width)),
+                int(min(box[3] + pad_y / 2, image.height)),
+            )
+            crop = image.crop(crop_box).resize((self.image_size, self.image_size), Image.Resampling.BILINEAR)
+            out[i] = (np.asarray(crop, dtype=np.float32).transpose(2, 0, 1) - 127.5) / 128.0
+        return out
+
+    def embed(self, pixels: np.ndarray, detections: Sequence[Detection], *, scale: float = 1.0) -> np.ndarray:
+        import torch
+
+        if not detections:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        batch = torch.from_numpy(self.crops(pixels, detections, scale=scale)).to(self._device)
+        with self._lock, torch.inference_mode():
+            vectors = self._model(batch)  # the model L2-normalises its output
+        return vectors.cpu().numpy().astype(np.float32)

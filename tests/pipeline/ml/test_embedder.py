@@ -1,0 +1,122 @@
+"""Embedders: dlib separates the dev set's people; FaceNet loads a state dict file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from facenet_pytorch import InceptionResnetV1
+from sklearn.metrics import roc_auc_score
+
+from pipeline.ml.detector import Detection
+from pipeline.ml.embedder import DlibEmbedder, Embedder, FacenetEmbedder, FacenetWeightsMissingError
+from pipeline.ml.images import load_image
+from pipeline.ml.models import FaceModels
+from tests.pipeline.ml.conftest import LabelledPhoto
+
+MAX_PIXELS = 100_000_000
+
+
+def labelled_face(photo: LabelledPhoto) -> np.ndarray:
+    """The embedding of the photo's labelled person: the largest face (the main subject)."""
+    faces = photo.faces.faces
+    largest = max(range(len(faces)), key=lambda i: faces[i].detection.width * faces[i].detection.height)
+    return faces[largest].embedding
+
+
+def test_same_person_is_closer_than_different_people(analysed_dev_set: list[LabelledPhoto]) -> None:
+    photos = [photo for photo in analysed_dev_set if photo.faces.faces]
+    assert len(photos) == 320
+    vectors = np.stack([labelled_face(photo) for photo in photos])
+    people = np.array([photo.person for photo in photos])
+    upper = np.triu_indices(len(photos), k=1)
+    same = (people[:, None] == people[None, :])[upper]
+    distances = np.linalg.norm(vectors[:, None, :] - vectors[None, :, :], axis=-1)[upper]
+    assert same.sum() > 2000 and (~same).sum() > 40000
+    assert roc_auc_score(same, -distances) >= 0.99
+    # dlib's documented threshold (0.6) still splits most pairs the right way.
+    assert (distances[same] < 0.6).mean() > 0.85
+    assert (distances[~same] >= 0.6).mean() > 0.97
+
+
+def test_dlib_embedding_shape_and_model_name(face_models: FaceModels, dev_set: Path) -> None:
+    embedder = face_models.embedder
+    assert isinstance(embedder, Embedder)
+    assert (embedder.name, embedder.dim) == ("dlib_resnet_v1", 128)
+    image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_pixels=MAX_PIXELS)
+    faces = face_models.detector.detect(image)
+    vectors = embedder.embed(image.pixels, faces, scale=image.scale)
+    assert vectors.shape == (2, 128) and vectors.dtype == np.float32
+    assert np.linalg.norm(vectors[0] - vectors[1]) > 0.6  # Obama and Biden
+    assert embedder.embed(image.pixels, [], scale=image.scale).shape == (0, 128)
+
+
+def test_dlib_embedding_does_not_depend_on_the_decoded_resolution(face_models: FaceModels, dev_set: Path) -> None:
+    data = (dev_set / "george_clooney" / "deepface_img38.jpg").read_bytes()
+    full = load_image(data, max_pixels=MAX_PIXELS)
+    small = load_image(data, max_side=800, max_pixels=MAX_PIXELS)
+    assert small.scale > 1.5
+    faces = face_models.detector.detect(small)
+    at_full = face_models.embedder.embed(full.pixels, faces, scale=full.scale)
+    at_small = face_models.embedder.embed(small.pixels, faces, scale=small.scale)
+    assert np.linalg.norm(at_full - at_small, axis=1).max() < 0.15
+
+
+def test_dlib_chips_are_aligned_upright_faces(dev_set: Path, face_models: FaceModels) -> None:
+    image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_pixels=MAX_PIXELS)
+    faces = face_models.detector.detect(image)
+    assert isinstance(face_models.embedder, DlibEmbedder)
+    chips = face_models.embedder.chips(image.pixels, faces, scale=image.scale)
+    assert [chip.shape for chip in chips] == [(150, 150, 3)] * 2
+    # Aligned chips put the face in the middle: MTCNN finds one face there, eyes level.
+    for chip in chips:
+        from pipeline.ml.images import LoadedImage
+
+        found = face_models.detector.detect(LoadedImage(150, 150, chip, 1.0, None))
+        assert len(found) >= 1
+        (lx, ly), (rx, ry) = found[0].landmarks[:2]
+        assert abs(ly - ry) < 0.1 * (rx - lx)
+
+
+def save_random_facenet(path: Path, *, with_classifier: bool = False) -> dict[str, torch.Tensor]:
+    torch.manual_seed(0)
+    model = InceptionResnetV1(pretrained=None, classify=with_classifier, num_classes=7 if with_classifier else None)
+    state = model.state_dict()
+    torch.save(state, path)
+    return state
+
+
+def test_facenet_loads_a_state_dict_and_embeds_unit_vectors(tmp_path: Path, dev_set: Path) -> None:
+    weights = tmp_path / "facenet.pt"
+    state = save_random_facenet(weights)
+    embedder = FacenetEmbedder(weights)
+    assert (embedder.name, embedder.dim) == ("facenet_vggface2", 512)
+    loaded = embedder._model.state_dict()
+    assert torch.equal(loaded["last_linear.weight"], state["last_linear.weight"])
+
+    image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_side=800, max_pixels=MAX_PIXELS)
+    faces = [
+        Detection(120.0, 60.0, 90.0, 110.0, ((150, 100), (185, 100), (165, 125), (150, 145), (180, 145)), 0.99),
+        Detection(480.0, 40.0, 100.0, 120.0, ((510, 90), (550, 90), (530, 115), (512, 140), (548, 140)), 0.99),
+    ]
+    crops = embedder.crops(image.pixels, faces, scale=image.scale)
+    assert crops.shape == (2, 3, 160, 160) and crops.dtype == np.float32
+    assert crops.min() >= -1.0 and crops.max() <= 1.0 and crops.std() > 0.05  # fixed_image_standardization
+    vectors = embedder.embed(image.pixels, faces, scale=image.scale)
+    assert vectors.shape == (2, 512) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert embedder.embed(image.pixels, [], scale=1.0).shape == (0, 512)
+
+
+def test_facenet_ignores_the_classifier_of_published_weights(tmp_path: Path) -> None:
+    weights = tmp_path / "with-logits.pt"
+    save_random_facenet(weights, with_classifier=True)
+    assert FacenetEmbedder(weights).dim == 512
+
+
+def test_facenet_missing_weights_say_where_they_were_expected(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "facenet.pt"
+    with pytest.raises(FacenetWeightsMissingError, match=str(missing)):
+        FacenetEmbedder(missing)
