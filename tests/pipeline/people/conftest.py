@@ -96,3 +96,11 @@ def queued(broker: dramatiq.Broker, actor_name: str) -> list[dramatiq.Message[ob
         queue = broker.queues[name]
         messages.extend(m for m in list(queue.queue) if dramatiq.Message.decode(m).actor_name == actor_name)
     return [dramatiq.Message.decode(m) for m in messages]
+
+
+@pytest.fixture(scope="session")
+def dev_people(dev_set: Path) -> dict[str, list[object]]:
+    """Ten people of the dev set with their photos analysed by the real models (once per session)."""
+    from tests.pipeline.people.real_photos import analyse_people  # noqa: PLC0415 - loads torch
+
+    return analyse_people(dev_set)  # type: ignore[return-value]
