@@ -65,7 +65,7 @@ class EdgeVectorIndex(VectorIndex):
     Searches are exact until ``optimize`` builds the HNSW graph; see ``optimize`` for when.
     """
 
-    def __init__(self, path: Path, collection: str, dim: int, *, optimize_min_points: int = 200_000) -> None:
+    def __init__(self, path: Path, collection: str, dim: int, *, optimize_min_points: int = 50_000) -> None:
         self.path = path
         self.collection = collection
         self.dim = dim
@@ -106,7 +106,7 @@ class EdgeVectorIndex(VectorIndex):
         if "ncompatible" in message:
             return VectorIndexError(
                 f"the vector index at {self.path} was made for other embeddings ({message}); "
-                "run `facesort reindex` or point FACESORT_QDRANT_PATH elsewhere"
+                "delete that folder and run `facesort reindex` to rebuild it from the database"
             )
         return error
 
@@ -188,11 +188,13 @@ class EdgeVectorIndex(VectorIndex):
             self.ensure()
 
     def optimize(self) -> None:
-        """Merge segments and build the HNSW graph, when the shard is big enough to need it.
+        """Build the HNSW graph once the shard is big enough to need it; call after reindex/recluster.
 
-        Exact search over 128-d float32 vectors stays a few milliseconds up to ~100k faces, while
-        building the graph blocks this process for about a second per thousand faces, so below
-        ``optimize_min_points`` faces this does nothing.
+        Measured on 2 cores with 128-d faces: exact search of one owner's faces takes ~1 ms at
+        9k and ~11 ms at 90k (it grows linearly); with the graph ~1.2 ms (recall@10 1.0). The first
+        build blocks (this index's lock too) for ~11 s at 50k and ~25 s at 100k; later calls
+        cost ~10 ms, since new faces stay in a small appendable segment that is searched exactly.
+        So below ``optimize_min_points`` faces this does nothing.
         """
         with self._lock:
             if self.count() >= self.optimize_min_points:

@@ -231,4 +231,4 @@ def test_derived_keys_name_the_photo_or_face() -> None:
     photo_id = uuid.UUID("12345678-1234-5678-1234-567812345678")
     assert thumbnail_key(photo_id) == "thumbs/12345678-1234-5678-1234-567812345678.webp"
     assert preview_key(photo_id) == "previews/12345678-1234-5678-1234-567812345678.webp"
-    assert face_crop_key(photo_id) == "faces/12345678-1234-5678-1234-567812345678.webp"
+    assert face_crop_key(photo_id) == "faces/12345678-1234-5678-1234-567812345678.jpg"

@@ -45,7 +45,7 @@ def test_second_open_of_a_shard_says_what_to_do(tmp_path: Path) -> None:
 
 def test_shard_of_another_dimension_is_refused(tmp_path: Path) -> None:
     EdgeVectorIndex(tmp_path / "shard", "faces_test_8", 8).close()
-    with pytest.raises(VectorIndexError, match="reindex"):
+    with pytest.raises(VectorIndexError, match="delete that folder and run `facesort reindex`"):
         EdgeVectorIndex(tmp_path / "shard", "faces_test_16", 16)
 
 
