@@ -1,0 +1,146 @@
+"""An in-memory library that runs the incremental path: assign, recluster, attach, name.
+
+Photos arrive in batches. For each batch, new faces are assigned to existing clusters
+from their nearest assigned neighbours (:func:`assign_faces`), then the faces still
+unknown are clustered (:func:`cluster_faces`), each new group is attached to an existing
+person when it clearly is one (:func:`attach_group`), and the plan is applied
+(:func:`plan_recluster`). These are the functions the real actors call; only the storage
+(here numpy arrays and dicts) differs. Used to tune thresholds and by the quality test.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pipeline.steps.assignment import AssignParams, ClusterProfile, Neighbour, NewFace, assign_faces
+from pipeline.steps.clustering import UNKNOWN, ClusterParams, cluster_faces
+from pipeline.steps.reconcile import AttachParams, NewCluster, PersonSample, attach_group, groups_of, plan_recluster
+
+
+@dataclass(frozen=True)
+class PipelineParams:
+    cluster: ClusterParams = field(default_factory=ClusterParams)
+    assign: AssignParams = field(default_factory=AssignParams)
+    attach: AttachParams = field(default_factory=AttachParams)
+    # How many nearest assigned faces the vector index returns per new face.
+    neighbours: int = 20
+    # How many faces of a person are compared when attaching a group to them.
+    person_sample: int = 64
+    # Whether assignment also checks the RMS distance to the whole cluster.
+    use_profiles: bool = True
+
+
+class Library:
+    """Faces of one owner: embeddings, photo ids and the cluster each face is in."""
+
+    def __init__(self, embeddings: NDArray[np.floating], photo_ids: Sequence[Hashable], params: PipelineParams):
+        self.embeddings = np.asarray(embeddings, dtype=np.float32)
+        self.photo_ids = list(photo_ids)
+        self.params = params
+        self.cluster = np.full(len(self.embeddings), UNKNOWN, dtype=np.int64)
+        self.present = np.zeros(len(self.embeddings), dtype=bool)
+        self.names: dict[int, str] = {}
+        self._next_cluster = 0
+
+    # --- the incremental path -------------------------------------------------------
+
+    def add_faces(self, faces: Sequence[int]) -> None:
+        """New faces arrive (all faces of some photos): assign, then recluster the unknown."""
+        faces = [int(f) for f in faces]
+        self.present[faces] = True
+        self.assign(faces)
+        self.recluster()
+
+    def assign(self, faces: Sequence[int]) -> None:
+        assigned = np.flatnonzero(self.present & (self.cluster != UNKNOWN))
+        if len(assigned) == 0:
+            return
+        new_faces = [NewFace(f, self.photo_ids[f], self._neighbours(f, assigned), self.embeddings[f]) for f in faces]
+        candidates = {n.cluster_id for face in new_faces for n in face.neighbours}
+        profiles = (
+            {c: ClusterProfile.of(self.embeddings[self.present & (self.cluster == c)]) for c in candidates}
+            if self.params.use_profiles
+            else None
+        )
+        in_photo: dict[Hashable, set[int]] = defaultdict(set)
+        batch = set(faces)
+        for f in assigned:
+            if int(f) not in batch:
+                in_photo[self.photo_ids[f]].add(int(self.cluster[f]))
+        decision = assign_faces(new_faces, clusters_in_photo=in_photo, profiles=profiles, params=self.params.assign)
+        for face_id, cluster_id in decision.items():
+            if cluster_id is not None:
+                self.cluster[_index(face_id)] = _index(cluster_id)
+
+    def recluster(self) -> None:
+        unknown = np.flatnonzero(self.present & (self.cluster == UNKNOWN))
+        if len(unknown) < self.params.cluster.min_cluster_size:
+            return
+        labels = cluster_faces(
+            self.embeddings[unknown], photo_ids=[self.photo_ids[f] for f in unknown], params=self.params.cluster
+        )
+        attached = {}
+        for label, members in groups_of(labels).items():
+            faces = unknown[members]
+            person = self._attach(faces)
+            if person is not None:
+                attached[label] = person
+        plan = plan_recluster([int(f) for f in unknown], labels, {}, attached=attached)
+        new_ids: dict[int, int] = {}
+        for face_id, target in plan.face_cluster.items():
+            if isinstance(target, NewCluster):
+                if target.label not in new_ids:
+                    new_ids[target.label] = self._next_cluster
+                    self._next_cluster += 1
+                self.cluster[_index(face_id)] = new_ids[target.label]
+            elif target is not None:
+                self.cluster[_index(face_id)] = _index(target)
+
+    # --- what a person does ---------------------------------------------------------
+
+    def name_clusters(self, names: Mapping[int, str]) -> None:
+        """Name clusters; giving a cluster an existing person's name merges it into them."""
+        by_name = {name: cid for cid, name in self.names.items()}
+        for cluster_id, name in names.items():
+            if name in by_name and by_name[name] != cluster_id:
+                self.cluster[self.cluster == cluster_id] = by_name[name]
+            else:
+                self.names[cluster_id] = name
+                by_name[name] = cluster_id
+
+    def name_of(self, face: int) -> str | None:
+        cluster_id = int(self.cluster[face])
+        return None if cluster_id == UNKNOWN else self.names.get(cluster_id)
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _neighbours(self, face: int, candidates: NDArray[np.int64]) -> list[Neighbour]:
+        distances = np.linalg.norm(self.embeddings[candidates] - self.embeddings[face], axis=1)
+        k = min(self.params.neighbours, len(candidates))
+        nearest = np.argpartition(distances, k - 1)[:k]
+        return [Neighbour(cluster_id=int(self.cluster[candidates[i]]), distance=float(distances[i])) for i in nearest]
+
+    def _attach(self, faces: NDArray[np.int64]) -> int | None:
+        assigned = np.flatnonzero(self.present & (self.cluster != UNKNOWN))
+        if len(assigned) == 0:
+            return None
+        candidates = {n.cluster_id for f in faces for n in self._neighbours(int(f), assigned)}
+        people = {}
+        for cluster_id in candidates:
+            members = np.flatnonzero(self.present & (self.cluster == cluster_id))[: self.params.person_sample]
+            people[cluster_id] = PersonSample(self.embeddings[members], {self.photo_ids[m] for m in members})
+        person = attach_group(
+            self.embeddings[faces], {self.photo_ids[f] for f in faces}, people, params=self.params.attach
+        )
+        return None if person is None else _index(person)
+
+
+def _index(value: Hashable) -> int:
+    """Face and cluster ids are array indexes here; the real service uses UUIDs."""
+    assert isinstance(value, int | np.integer)
+    return int(value)
