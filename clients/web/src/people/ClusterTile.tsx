@@ -30,7 +30,13 @@ export function ClusterTile({ cluster, selected, onToggle, onName }: Props) {
         onClick={(event) => onToggle(event.shiftKey)}
         className="absolute top-2 left-2 h-4 w-4 accent-sky-600"
       />
-      <Link to={`/people/${cluster.id}`} className="block aspect-square w-full max-w-32 rounded-full focus-visible:outline-3 focus-visible:outline-sky-500">
+      {/* Named tiles have a second link on the name: the face is then one for the mouse only. */}
+      <Link
+        to={`/people/${cluster.id}`}
+        tabIndex={cluster.name ? -1 : undefined}
+        aria-hidden={cluster.name ? true : undefined}
+        className="block aspect-square w-full max-w-32 rounded-full focus-visible:outline-3 focus-visible:outline-sky-500"
+      >
         <FaceCrop url={cluster.coverFace?.cropUrl} alt={label} />
       </Link>
       {cluster.name ? (

@@ -64,7 +64,7 @@ export function MergeSuggestions() {
             <span className="h-14 w-14 shrink-0"><FaceCrop url={source.coverFace?.cropUrl} alt={personLabel(source.name)} /></span>
             <div className="min-w-0 flex-1 text-sm">
               <p className="truncate font-medium">
-                {personLabel(target.name)} and {personLabel(source.name)}
+                {target.name || source.name ? `${personLabel(target.name)} and ${personLabel(source.name)}` : 'Two unnamed groups'}
               </p>
               <p className="text-xs text-neutral-500">
                 {target.faceCount} and {source.faceCount} faces

@@ -169,7 +169,7 @@ function Details({ photo }: { photo: PhotoDetail }) {
       {rows.map(([term, value]) => (
         <div key={term} className="contents">
           <dt className="text-neutral-500">{term}</dt>
-          <dd className="break-words">{value ?? '—'}</dd>
+          <dd className="min-w-0 break-all">{value ?? '—'}</dd>
         </div>
       ))}
     </dl>
@@ -234,7 +234,9 @@ export function PhotoPage() {
               alt={photo.fileName}
               width={photo.width ?? undefined}
               height={photo.height ?? undefined}
-              className="block h-auto max-h-[75vh] w-auto max-w-full"
+              // As large as fits 75% of the screen's height, small photos included, never distorted.
+              style={photo.width && photo.height ? { width: `min(100%, calc(75vh * ${photo.width / photo.height}))` } : undefined}
+              className="block h-auto max-h-[75vh] max-w-full"
             />
             {photo.faces.map((f) => (
               <FaceBox key={f.id} face={f} photo={photo} selected={f.id === selectedFace} onSelect={() => setSelectedFace(f.id === selectedFace ? null : f.id)} />
