@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from core.settings import Settings
 from schema.errors import Unauthenticated
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -80,23 +82,27 @@ class Context:
         return fn(self._session, *args, **kwargs)
 
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Run a use case (which owns its transaction) in a worker thread, then forget cached reads."""
+        """Run a use case (which owns its transaction) in a worker thread."""
+        return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+
+    async def write(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a use case that changes data, then drop what this request read before it."""
         try:
-            return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs))
+            return await self.call(fn, *args, **kwargs)
         finally:
-            self.forget()
+            async with self._lock:  # never under a read that is still running
+                self.close()
+                from schema.loaders import Loaders
 
-    def forget(self) -> None:
-        """Drop what this request read so far: a write happened, later reads must see it."""
-        self.close()
-        from schema.loaders import Loaders
-
-        self.loaders = Loaders(self)
+                self.loaders = Loaders(self)
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
-            self._session = None
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                session.close()
+            except Exception:
+                log.warning("could not close the request's session", exc_info=True)
 
 
 Info = StrawberryInfo[Context, None]

@@ -81,7 +81,8 @@ def bad_input(error: domain.ValidationError) -> PublicError:
 def _is_public(error: GraphQLError) -> bool:
     original = error.original_error
     # No original error: the query's own syntax or validation failed (the limits, unknown fields).
-    return original is None or isinstance(original, PublicError | domain.DomainError)
+    # A GraphQLError inside: a scalar refused a variable's value (an Int over 32 bits): the client's input.
+    return original is None or isinstance(original, PublicError | domain.DomainError | GraphQLError)
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -256,7 +256,8 @@ def places(session: Session, *, owner_id: uuid.UUID, limit: int, offset: int) ->
         .order_by(count.desc(), col(Photo.location), col(Photo.country))
         .limit(limit).offset(offset)
     )
-    return [PlaceCount(name=name or "", country=country, photo_count=int(n)) for name, country, n in session.exec(query)]
+    rows = session.exec(query).all()
+    return [PlaceCount(name=name or "", country=country, photo_count=int(n)) for name, country, n in rows]
 
 
 def count_places(session: Session, *, owner_id: uuid.UUID) -> int:

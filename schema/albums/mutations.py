@@ -36,7 +36,7 @@ async def _album_op(info: Info, fn: Callable[..., Any], album_id: strawberry.ID 
             rest["album_id"] = decode_id("Album", album_id)
         if photo_ids is not None:
             rest["photo_ids"] = decode_ids("Photo", photo_ids, field="photoIds")
-        row = await ctx.call(fn, ctx.services.sessions, owner_id=owner_id, **rest)
+        row = await ctx.write(fn, ctx.services.sessions, owner_id=owner_id, **rest)
     except domain.NotFound as exc:
         return not_found(exc)
     except domain.ValidationError as exc:

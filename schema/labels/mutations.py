@@ -30,7 +30,7 @@ async def _change(info: Info, fn: Callable[..., list[Any]], photo_ids: list[stra
     owner_id = ctx.owner_id
     try:
         ids = decode_ids("Photo", photo_ids, field="photoIds")
-        changed = await ctx.call(fn, ctx.services.sessions, owner_id=owner_id, photo_ids=ids, labels=labels)
+        changed = await ctx.write(fn, ctx.services.sessions, owner_id=owner_id, photo_ids=ids, labels=labels)
     except domain.NotFound as exc:
         return not_found(exc)
     except domain.ValidationError as exc:

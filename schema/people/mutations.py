@@ -57,7 +57,7 @@ async def _cluster_op(info: Info, fn: Callable[..., FaceCluster], **ids: Any) ->
     owner_id = ctx.owner_id
 
     async def act() -> Cluster:
-        row = await ctx.call(fn, ctx.services.sessions, owner_id=owner_id, **ids)
+        row = await ctx.write(fn, ctx.services.sessions, owner_id=owner_id, **ids)
         return Cluster.from_row(row)
 
     return await _guarded(act)
@@ -129,7 +129,7 @@ class PeopleMutations:
             return invalid(exc)
 
         async def act() -> RejectedFaces:
-            rows = await ctx.call(people.reject_faces, ctx.services.sessions, owner_id=owner_id, face_ids=faces)
+            rows = await ctx.write(people.reject_faces, ctx.services.sessions, owner_id=owner_id, face_ids=faces)
             return RejectedFaces(faces=[Face.from_row(row) for row in rows])
 
         return await _guarded(act)  # type: ignore[no-any-return]
@@ -144,7 +144,7 @@ class PeopleMutations:
             return invalid(exc)
 
         async def act() -> DeletedCluster:
-            done = await ctx.call(people.delete_cluster, ctx.services.sessions, owner_id=owner_id,
+            done = await ctx.write(people.delete_cluster, ctx.services.sessions, owner_id=owner_id,
                                   cluster_id=cluster_id)
             return DeletedCluster(id=encode_id("Cluster", done.id), faces_unassigned=done.faces_unassigned)
 

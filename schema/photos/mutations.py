@@ -81,7 +81,7 @@ class PhotoMutations:
         owner_id = ctx.owner_id
         if len(files) > ctx.services.settings.max_files_per_request:
             raise domain.ValidationError("too many files in one request", field="files")
-        result = await ctx.call(_store, ctx.services, owner_id, files)
+        result = await ctx.write(_store, ctx.services, owner_id, files)
         return UploadPhotosResult(
             photos=[UploadedPhoto(id=encode_id("Photo", p.id), file_name=p.file_name, duplicate=p.duplicate)
                     for p in result.photos],
@@ -96,7 +96,7 @@ class PhotoMutations:
             photo_ids = decode_ids("Photo", ids)
         except domain.ValidationError as exc:
             return invalid(exc)
-        deleted = await ctx.call(
+        deleted = await ctx.write(
             library.delete_photos, ctx.services.sessions, ctx.services.blobs, owner_id=owner_id, photo_ids=photo_ids
         )
         return DeletedPhotos(ids=[encode_id("Photo", photo_id) for photo_id in deleted])

@@ -84,7 +84,7 @@ class UserMutations:
         ctx = info.context
         owner_id = ctx.owner_id
         try:
-            row, token = await ctx.call(accounts.create_api_token, ctx.services.sessions, user_id=owner_id, name=name)
+            row, token = await ctx.write(accounts.create_api_token, ctx.services.sessions, user_id=owner_id, name=name)
         except domain.ValidationError as exc:
             return invalid(exc)
         return CreatedApiToken(token=token, api_token=ApiToken.from_row(row))
@@ -97,7 +97,7 @@ class UserMutations:
             token_id = decode_id("ApiToken", id)
         except domain.ValidationError as exc:
             return invalid(exc)
-        done = await ctx.call(accounts.revoke_api_token, ctx.services.sessions, user_id=owner_id, token_id=token_id)
+        done = await ctx.write(accounts.revoke_api_token, ctx.services.sessions, user_id=owner_id, token_id=token_id)
         if not done:
             return not_found(domain.NotFound("API token", [id]))
         return RevokedApiToken(id=id)

@@ -96,8 +96,8 @@ def test_mutations_answer_union_members(execute: Execute, sessions: SessionFacto
 
 
 def test_delete_photos_ignores_foreign_ids(execute: Execute, stranger_library: dict[str, str]) -> None:
-    result = execute('mutation { deletePhotos(ids: ["%s"]) { ... on DeletedPhotos { ids } } }'
-                     % stranger_library["Photo"])
+    photo = stranger_library["Photo"]
+    result = execute(f'mutation {{ deletePhotos(ids: ["{photo}"]) {{ ... on DeletedPhotos {{ ids }} }} }}')
     assert result.data == {"deletePhotos": {"ids": []}}
     bad = execute('mutation { deletePhotos(ids: ["nope"]) { __typename } }')
     assert bad.data == {"deletePhotos": {"__typename": "ValidationError"}}
@@ -106,7 +106,7 @@ def test_delete_photos_ignores_foreign_ids(execute: Execute, stranger_library: d
 @pytest.mark.parametrize("first", [-1, 501, 10**9])
 def test_page_size_is_capped(execute: Execute, first: int) -> None:
     for field in ["photos", "faces", "clusters", "people", "albums", "places", "labels", "mergeSuggestions"]:
-        result = execute("query($first: Int) { %s(first: $first) { totalCount } }" % field, {"first": first})
+        result = execute(f"query($first: Int) {{ {field}(first: $first) {{ totalCount }} }}", {"first": first})
         assert result.errors[0].extensions["code"] == "VALIDATION_ERROR", field
 
 
