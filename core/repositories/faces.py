@@ -181,7 +181,7 @@ def assign_unassigned(
         return []
     now = utcnow()
     session.flush()
-    faces = Face.__table__  # Core, not ORM: a true executemany, one statement for all rows
+    faces: sa.Table = Face.__table__  # type: ignore[attr-defined]  # Core: a true executemany
     guarded = (
         sa.update(faces)
         .where(

@@ -39,3 +39,16 @@ def mark_reclustered(session: Session, *, owner_id: uuid.UUID, at: datetime) -> 
         sa.update(OwnerJob).where(col(OwnerJob.owner_id) == owner_id).values(reclustered_at=at),
         execution_options={"synchronize_session": False},
     )
+
+
+def owners_waiting_for_recluster(session: Session, *, asked_before: datetime) -> list[uuid.UUID]:
+    """Owners whose last ask is older than ``asked_before`` and has not been served (lost message)."""
+    query = sa.select(col(OwnerJob.owner_id)).where(
+        col(OwnerJob.recluster_requested_at).is_not(None),
+        col(OwnerJob.recluster_requested_at) < asked_before,
+        sa.or_(
+            col(OwnerJob.reclustered_at).is_(None),
+            col(OwnerJob.reclustered_at) < col(OwnerJob.recluster_requested_at),
+        ),
+    )
+    return list(session.execute(query).scalars().all())

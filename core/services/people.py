@@ -20,6 +20,7 @@ from core.errors import NotFound, ValidationError
 from core.media import fold
 from core.repositories import clusters as cluster_repo
 from core.repositories import faces as face_repo
+from core.repositories import owner_jobs
 from core.tables import AssignedBy, Face, FaceCluster, utcnow
 
 MAX_NAME_LENGTH = 200
@@ -212,6 +213,8 @@ def reject_faces(sessions: SessionFactory, *, owner_id: uuid.UUID, face_ids: Seq
         face_repo.add_rejections(session, pairs=[(f, c) for f, c in placed if c is not None])
         face_repo.set_cluster(session, face_ids=[f for f, _ in placed], cluster_id=None, assigned_by=AssignedBy.none)
         cluster_repo.refresh_cluster_stats(session, cluster_ids=[c for _, c in placed])
+        if placed:  # unknown faces again: the next recluster may group them elsewhere
+            owner_jobs.request_recluster(session, owner_id=owner_id)
         return face_repo.get_owned_faces(session, owner_id=owner_id, face_ids=[f.id for f in faces])
 
 
@@ -222,6 +225,8 @@ def delete_cluster(sessions: SessionFactory, *, owner_id: uuid.UUID, cluster_id:
         face_ids = face_repo.face_ids_in_clusters(session, cluster_ids=[cluster.id])
         face_repo.set_cluster(session, face_ids=face_ids, cluster_id=None, assigned_by=AssignedBy.none)
         cluster_repo.delete_clusters(session, cluster_ids=[cluster.id])
+        if face_ids:
+            owner_jobs.request_recluster(session, owner_id=owner_id)
         return DeletedCluster(id=cluster_id, faces_unassigned=len(face_ids))
 
 
@@ -260,3 +265,9 @@ def keep_apart(
         second = owned_cluster(session, owner_id=owner_id, cluster_id=cluster_b)
         cluster_repo.add_separations(session, pairs=[(first.id, second.id)])
         return fresh(session, first), fresh(session, second)
+
+
+def request_recluster(sessions: SessionFactory, *, owner_id: uuid.UUID) -> None:
+    """Record that the owner asked for a recluster; the caller then enqueues it with the debounce delay."""
+    with transaction(sessions) as session:
+        owner_jobs.request_recluster(session, owner_id=owner_id)

@@ -298,3 +298,28 @@ def test_create_person_from_faces(sessions: SessionFactory, owner: User) -> None
         ids = session.exec(select(FaceCluster.id).where(col(FaceCluster.owner_id) == owner.id)).all()
     assert set(ids) == {mixed_id, ann_id, created.id}
     _assert_counts_right(sessions, owner.id)
+
+
+def test_reject_and_delete_ask_for_a_recluster(sessions: SessionFactory, owner: User) -> None:
+    from datetime import timedelta
+
+    from core.repositories import owner_jobs
+    from core.tables import OwnerJob, utcnow
+
+    ann_id, ann_faces = _make(sessions, owner, 0, 3, name="Ann")
+    with sessions() as session:
+        assert session.get(OwnerJob, owner.id) is None
+    people.reject_faces(sessions, owner_id=owner.id, face_ids=ann_faces[:1])
+    with sessions() as session:
+        job = session.get(OwnerJob, owner.id)
+        assert job is not None
+        first = job.recluster_requested_at
+        assert first is not None
+        later = utcnow() + timedelta(seconds=1)
+        assert owner_jobs.owners_waiting_for_recluster(session, asked_before=later) == [owner.id]
+    people.delete_cluster(sessions, owner_id=owner.id, cluster_id=ann_id)
+    with sessions() as session:
+        job = session.get(OwnerJob, owner.id)
+        assert job is not None
+        assert job.recluster_requested_at is not None
+        assert job.recluster_requested_at >= first

@@ -101,6 +101,6 @@ def queued(broker: dramatiq.Broker, actor_name: str) -> list[dramatiq.Message[ob
 @pytest.fixture(scope="session")
 def dev_people(dev_set: Path) -> dict[str, list[object]]:
     """Ten people of the dev set with their photos analysed by the real models (once per session)."""
-    from tests.pipeline.people.real_photos import analyse_people  # noqa: PLC0415 - loads torch
+    from tests.pipeline.people.real_photos import analyse_people
 
     return analyse_people(dev_set)  # type: ignore[return-value]
