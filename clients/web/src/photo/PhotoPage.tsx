@@ -228,15 +228,18 @@ export function PhotoPage() {
           </Button>
         </div>
         <div className="flex justify-center rounded-xl bg-neutral-900 p-2">
-          <div className="relative inline-block">
+          {/* As large as fits 75% of the screen's height, small photos included, never distorted;
+              the face boxes are placed in percentages of this box. */}
+          <div
+            className="relative"
+            style={photo.width && photo.height ? { width: `min(100%, calc(75vh * ${photo.width / photo.height}))` } : undefined}
+          >
             <img
               src={photo.previewUrl ?? photo.originalUrl}
               alt={photo.fileName}
               width={photo.width ?? undefined}
               height={photo.height ?? undefined}
-              // As large as fits 75% of the screen's height, small photos included, never distorted.
-              style={photo.width && photo.height ? { width: `min(100%, calc(75vh * ${photo.width / photo.height}))` } : undefined}
-              className="block h-auto max-h-[75vh] max-w-full"
+              className={photo.width && photo.height ? 'block h-auto w-full' : 'block h-auto max-h-[75vh] max-w-full'}
             />
             {photo.faces.map((f) => (
               <FaceBox key={f.id} face={f} photo={photo} selected={f.id === selectedFace} onSelect={() => setSelectedFace(f.id === selectedFace ? null : f.id)} />
