@@ -32,6 +32,7 @@ from core.services.uploads import IncomingFile, UploadLimits, upload_photos
 from core.settings import Settings
 from core.tables import Face, FaceCluster, User
 from pipeline import runtime as runtime_module
+from pipeline.broker import setup_broker
 from pipeline.faces.detect import detect_faces
 from pipeline.people.assign import assign_new_faces
 from pipeline.people.recluster import recluster_owner
@@ -131,6 +132,7 @@ class Library:
         settings = Settings(data_dir=data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         upgrade(settings.resolved_database_url())
+        setup_broker(settings)  # an in-process queue: the debounced recluster asks land there unused
         self.runtime = runtime_module.configure(settings)
         self.owner = User(username="eval", password_hash="")
         with transaction(self.runtime.sessions) as session:

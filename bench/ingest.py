@@ -1,0 +1,119 @@
+"""The whole product against the bare models, on the same photos, in the same run.
+
+Product: a real `facesort serve` (embedded defaults, temp data folder) gets the dev set over
+HTTP (`POST /api/photos`, batches of 20) and the clock stops when every photo is done or failed
+(from the first byte uploaded: storage, thumbnails, faces, crops, index and people included).
+Bare: bench.ingest_bare's sequential loop (open, resize to 1600 px, MTCNN, dlib per face).
+Both start with their models unloaded. Prints photos/s, faces/s, the ratio product/bare time,
+and the product's ms per stage from the worker's log.
+
+    python -m bench.ingest [DATASET_DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.ingest_bare import bare_loop, dev_set_paths
+
+REPO = Path(__file__).resolve().parents[1]
+STATUS = "{ libraryStatus { photos pending processing done failed faces } }"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def product_run(paths: list[Path]) -> dict[str, Any]:
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="facesort-bench-") as tmp:
+        env = {**os.environ, "FACESORT_DATA_DIR": str(Path(tmp) / "data")}
+        server = subprocess.Popen(  # noqa: S603 - our own CLI
+            [str(REPO / ".venv/bin/facesort"), "serve", "--port", str(port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(base)
+            peak_rss = 0
+            with httpx.Client(base_url=base, timeout=120) as client:
+                started = time.perf_counter()
+                for start in range(0, len(paths), 20):
+                    files = [("files", (p.name, p.read_bytes())) for p in paths[start : start + 20]]
+                    client.post("/api/photos", files=files).raise_for_status()
+                uploaded = time.perf_counter() - started
+                while True:
+                    status = client.post("/graphql", json={"query": STATUS}).json()["data"]["libraryStatus"]
+                    peak_rss = max(peak_rss, _rss_kb(server.pid))
+                    if status["pending"] + status["processing"] == 0 and status["photos"] >= len(paths):
+                        break
+                    time.sleep(0.2)
+                seconds = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(30)
+    return {
+        "photos": status["photos"],
+        "done": status["done"],
+        "failed": status["failed"],
+        "faces": status["faces"],
+        "seconds": round(seconds, 2),
+        "upload_seconds": round(uploaded, 2),
+        "upload_photos_per_s": round(len(paths) / uploaded, 1),
+        "photos_per_s": round(len(paths) / seconds, 2),
+        "faces_per_s": round(status["faces"] / seconds, 2),
+        "peak_rss_mb": round(peak_rss / 1024),
+    }
+
+
+def _wait_healthy(base: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("the server did not come up")
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    default = Path(os.environ.get("FACESORT_DATASETS", REPO.parent / "shared" / "datasets")) / "faces-dev"
+    parser.add_argument("dataset", nargs="?", type=Path, default=default)
+    args = parser.parse_args(argv)
+    paths = dev_set_paths(args.dataset)
+    product = product_run(paths)
+    bare = bare_loop(paths, torch_threads=2)
+    report = {"product": product, "bare": bare, "ratio_product_over_bare": round(product["seconds"] / bare["seconds"], 2)}
+    json.dump(report, sys.stdout, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
