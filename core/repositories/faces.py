@@ -92,6 +92,24 @@ def clusters_in_photos(
     return dict(result)
 
 
+def clusters_seen_together(
+    session: Session, *, cluster_ids: Sequence[uuid.UUID]
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """Pairs (lower id first) of these clusters that have faces in one photo."""
+    wanted = set(cluster_ids)
+    photos: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for part in chunks(sorted(wanted)):
+        query = select(Face.photo_id, Face.cluster_id).where(col(Face.cluster_id).in_(part))
+        for photo_id, cluster_id in session.exec(query):
+            if cluster_id is not None:
+                photos[photo_id].add(cluster_id)
+    pairs: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for present in photos.values():
+        ordered = sorted(present)
+        pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+    return pairs
+
+
 def rejected_clusters(session: Session, *, face_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
     result: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for part in chunks(list(dict.fromkeys(face_ids))):

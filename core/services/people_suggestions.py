@@ -3,8 +3,9 @@
 Centroids come from the embeddings in SQL (the record of truth), so suggestions reflect every
 correction at once. Never suggested: a pair a person kept apart (split or ``keep_apart``), two
 differently named people (naming them differently already says they differ; a person who
-named one person twice can still merge by hand), and hidden clusters (hidden means "not
-interesting"). The closest pair is the most confident one.
+named one person twice can still merge by hand), two clusters seen together in one photo (a
+person appears once per photo), and hidden clusters (hidden means "not interesting"). The
+closest pair is the most confident one.
 """
 
 from __future__ import annotations
@@ -54,13 +55,18 @@ def merge_suggestions(
         ids = [ids[i] for i in keep]
         centroids = (sums[keep] / counts[keep, None]).astype(np.float32) if keep else np.empty((0, dim), np.float32)
         apart = cluster_repo.separations_of_owner(session, owner_id=owner_id)
-        pairs = _closest_pairs(centroids, max_distance=max_distance)
+        pairs = [
+            (clusters[ids[i]], clusters[ids[j]], distance)
+            for i, j, distance in _closest_pairs(centroids, max_distance=max_distance)
+            if cluster_repo.separation_key(ids[i], ids[j]) not in apart
+            and (clusters[ids[i]].name_key is None or clusters[ids[j]].name_key is None)
+        ]
+        together = face_repo.clusters_seen_together(
+            session, cluster_ids=sorted({c.id for a, b, _ in pairs for c in (a, b)})
+        )
         found: list[MergeSuggestion] = []
-        for i, j, distance in pairs:
-            a, b = clusters[ids[i]], clusters[ids[j]]
-            if cluster_repo.separation_key(a.id, b.id) in apart:
-                continue
-            if a.name_key is not None and b.name_key is not None:
+        for a, b, distance in pairs:
+            if cluster_repo.separation_key(a.id, b.id) in together:
                 continue
             target, source = sorted((a, b), key=lambda c: (c.name_key is None, -c.face_count, c.created_at))
             found.append(MergeSuggestion(target=target, source=source, distance=distance))

@@ -39,3 +39,19 @@ def test_never_two_named_people_nor_another_owner(sessions: SessionFactory, owne
     cluster_with_faces(sessions, owner_id=bob.id, embeddings=faces_around(twin, 3, seed=3))
     assert merge_suggestions(sessions, owner_id=owner.id) == []
     assert merge_suggestions(sessions, owner_id=bob.id) == []
+
+
+def test_never_two_clusters_seen_in_one_photo(sessions: SessionFactory, owner: User) -> None:
+    from tests.pipeline.people.factories import add_face, add_photo
+
+    (twin,) = person_centres(1, seed=6)
+    a, _ = cluster_with_faces(sessions, owner_id=owner.id, embeddings=faces_around(twin, 3, seed=1))
+    b, _ = cluster_with_faces(sessions, owner_id=owner.id, embeddings=faces_around(twin, 3, seed=2))
+    assert len(merge_suggestions(sessions, owner_id=owner.id)) == 1
+    with sessions() as session:  # twins photographed together: one face of each in one photo
+        photo = add_photo(session, owner_id=owner.id)
+        for cluster_id, seed in ((a, 3), (b, 4)):
+            add_face(session, owner_id=owner.id, photo_id=photo.id, embedding=faces_around(twin, 1, seed=seed)[0],
+                     cluster_id=cluster_id)
+        session.commit()
+    assert merge_suggestions(sessions, owner_id=owner.id) == []
