@@ -42,6 +42,10 @@ def decode_for_ingest(data: bytes, *, max_pixels: int) -> IngestedPhoto:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             image = Image.open(io.BytesIO(data))
+            if image.format != "JPEG":
+                # Decode now: PNG's getexif() decodes the pixels itself, and read_photo_info swallows
+                # its errors, which left a corrupt PNG stored as a black photo.
+                image.load()
             info = read_photo_info(image)
             image.seek(0)  # the first frame of an animation
             width, height = _oriented_size(image)
