@@ -9,7 +9,7 @@ cluster; groups smaller than ``min_cluster_size`` stay unknown. This is the path
 ``pipeline.steps.simulate`` measures.
 
 Runs are debounced (imports ask for a recluster after every photo; one run follows the last
-ask) and serialised per owner (a row lock on PostgreSQL, a process lock on SQLite, whose single
+ask) and serialised per owner (an advisory lock on PostgreSQL, a process lock on SQLite, whose single
 writer already keeps two runs from writing at once).
 """
 
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import sqlalchemy as sa
 
 from core.db import SessionFactory, transaction
 from core.repositories import clusters as cluster_repo
@@ -231,35 +232,33 @@ class _Turn:
 def _owner_turn(sessions: SessionFactory, owner_id: uuid.UUID) -> Iterator[_Turn]:
     """Hold the owner's recluster turn; ``finish(started)`` records the run on the way out.
 
-    PostgreSQL: the OwnerJob row stays locked (SELECT ... FOR UPDATE) in a session of its own
-    until the run ends, so a second worker waits and then finds the work done. SQLite: a
-    process lock (one process owns an embedded library) and short transactions, because a
-    transaction held open across the run would block the API's writes.
+    PostgreSQL: a transaction-scoped advisory lock on the owner, held in a session of its own
+    until the run is recorded, so a second worker waits and then finds the work done. Not a
+    row lock on OwnerJob: assign_faces and the API's reject/delete update that row to ask for
+    the next run, and must not wait a whole recluster for it. SQLite: a process lock (one
+    process owns an embedded library) and short transactions, because a transaction held open
+    across the run would block the API's writes.
     """
     with _process_locks_guard:
         process_lock = _process_locks[owner_id]
     with process_lock:
+        with transaction(sessions) as session:
+            owner_jobs.ensure_owner_job(session, owner_id=owner_id)
         lock_session = sessions()
         try:
-            postgres = lock_session.get_bind().dialect.name == "postgresql"
-            owner_jobs.ensure_owner_job(lock_session, owner_id=owner_id)
-            if not postgres:
-                lock_session.commit()
-            job = owner_jobs.get_owner_job(lock_session, owner_id=owner_id, lock=postgres)
+            if lock_session.get_bind().dialect.name == "postgresql":
+                key = int.from_bytes(owner_id.bytes[:8], "big", signed=True)
+                lock_session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+            job = owner_jobs.get_owner_job(lock_session, owner_id=owner_id)
             turn = _Turn(
                 requested_at=job.recluster_requested_at if job else None,
                 reclustered_at=job.reclustered_at if job else None,
             )
-            if not postgres:
-                lock_session.commit()  # end the read: the run writes in its own transactions
             yield turn
             if turn._finish:
-                if postgres:
-                    owner_jobs.mark_reclustered(lock_session, owner_id=owner_id, at=turn._finish[0])
-                else:
-                    with transaction(sessions) as session:
-                        owner_jobs.mark_reclustered(session, owner_id=owner_id, at=turn._finish[0])
-            lock_session.commit()
+                with transaction(sessions) as session:
+                    owner_jobs.mark_reclustered(session, owner_id=owner_id, at=turn._finish[0])
+            lock_session.commit()  # releases the advisory lock, after the run is recorded
         except BaseException:
             lock_session.rollback()
             raise
