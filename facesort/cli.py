@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run Dramatiq worker processes on Redis")
     worker.add_argument("--processes", type=int, default=1)
     worker.add_argument("--threads", type=int, default=1)
+    worker.add_argument(
+        "--queues", nargs="+", default=None, metavar="QUEUE",
+        help="consume only these queues (photos, people, maintenance); default: all. Without a Qdrant "
+             "server, one process runs people and maintenance and owns the vector index, and any "
+             "number run `--queues photos`",
+    )
     worker.set_defaults(handler=_worker)
 
     importer = commands.add_parser("import", help="import folders of photos (resumable)")
@@ -112,10 +118,38 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         print("facesort worker needs FACESORT_REDIS_URL; the embedded mode runs jobs inside `facesort serve`",
               file=sys.stderr)
         return 2
+    problem = worker_queues_problem(settings, args.queues, args.processes)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     command = [sys.executable, "-m", "dramatiq", "pipeline.worker_entry",
                "--processes", str(args.processes), "--threads", str(args.threads)]
+    if args.queues:
+        command += ["--queues", *args.queues]
+    from pipeline.faces.indexing import QUEUES_ENV
+
+    os.environ[QUEUES_ENV] = " ".join(args.queues or [])  # read by pipeline.worker_entry
     os.execv(sys.executable, command)  # noqa: S606 - replaces this process with Dramatiq's supervisor
     return 0  # not reached
+
+
+def worker_queues_problem(settings: Settings, queues: Sequence[str] | None, processes: int) -> str | None:
+    """Why this worker could not run as asked, or None."""
+    from pipeline.enqueue import QUEUES, VECTOR_QUEUES
+
+    unknown = sorted(set(queues or ()) - set(QUEUES.values()))
+    if unknown:
+        return f"unknown queue(s) {', '.join(unknown)}; the queues are {', '.join(sorted(set(QUEUES.values())))}"
+    if settings.qdrant_url:
+        return None
+    vector_queues = VECTOR_QUEUES if not queues else VECTOR_QUEUES & set(queues)
+    if vector_queues and (vector_queues != VECTOR_QUEUES or processes > 1):
+        return (
+            "without FACESORT_QDRANT_URL the embedded vector index admits one process: run one "
+            f"`facesort worker --processes 1 --queues {' '.join(sorted(VECTOR_QUEUES))} ...` and scale "
+            "out with `facesort worker --queues photos --processes N`, or set FACESORT_QDRANT_URL"
+        )
+    return None
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:

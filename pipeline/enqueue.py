@@ -17,6 +17,9 @@ QUEUES = {
     "ingest_photo": "photos",
     "detect_faces": "photos",
     "assign_faces": "people",
+    # On the people queue: in service mode without a Qdrant server, the one process that consumes
+    # it owns the embedded vector shard (pipeline.faces.indexing).
+    "index_faces": "people",
     "recluster": "people",
     "reindex": "maintenance",
 }
@@ -28,6 +31,10 @@ def send(actor_name: str, *args: object, delay_ms: int | None = None) -> None:
         queue_name=QUEUES[actor_name], actor_name=actor_name, args=args, kwargs={}, options={}
     )
     broker.enqueue(message, delay=delay_ms)
+
+
+# Queues whose actors search or update the vector index.
+VECTOR_QUEUES = frozenset({QUEUES["assign_faces"], QUEUES["recluster"], QUEUES["reindex"]})
 
 
 def enqueue_photos(photo_ids: Sequence[uuid.UUID]) -> None:

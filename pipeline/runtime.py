@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from core.blobs import BlobStore, open_blob_store
 from core.db import SessionFactory, make_engine, make_session_factory
 from core.settings import Settings
-from core.vectors import VectorIndex, open_vector_index
+from core.vectors import VectorIndex, VectorIndexError, open_vector_index
 
 if TYPE_CHECKING:
     from pipeline.ml.models import FaceModels
@@ -20,6 +20,10 @@ class Runtime:
     settings: Settings
     sessions: SessionFactory
     blobs: BlobStore
+    # False in a service-mode worker that shares no Qdrant server and does not consume the people
+    # queue: the embedded shard admits one process, so its faces are indexed by the one that does
+    # (see pipeline.faces.indexing).
+    owns_vectors: bool = True
     _vectors: VectorIndex | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -37,6 +41,11 @@ class Runtime:
         )
 
     def vectors(self) -> VectorIndex:
+        if not self.owns_vectors:
+            raise VectorIndexError(
+                "this worker does not own the embedded vector index: the worker that consumes the "
+                "people queue does (or set FACESORT_QDRANT_URL to share a Qdrant server)"
+            )
         with self._lock:
             if self._vectors is None:
                 name, dim = embedder_identity(self.settings)

@@ -142,7 +142,13 @@ class EdgeVectorIndex(VectorIndex):
         payload = cluster_payload(cluster_id)
         with self._lock:
             for batch in batches(list(face_ids)):
-                self.shard.update(UpdateOperation.set_payload(list(batch), payload))
+                # Faces not indexed yet are skipped: Edge raises on them after updating the rest, and
+                # a photo worker without the index has them indexed, cluster included, from SQL later.
+                present: list[PointId] = [
+                    record.id for record in self.shard.retrieve(list(batch), with_payload=False, with_vector=False)
+                ]
+                if present:
+                    self.shard.update(UpdateOperation.set_payload(present, payload))
 
     def search_batch(
         self,

@@ -23,6 +23,10 @@ def ingest_photo(photo_id: str) -> None:
 
 @dramatiq.actor(actor_name="detect_faces", queue_name=QUEUES["detect_faces"], time_limit=300_000, **_RETRY)
 def detect_faces(photo_id: str) -> None:
-    face_ids = detect.detect_faces(runtime.current(), uuid.UUID(photo_id))
-    if face_ids:
+    current = runtime.current()
+    face_ids = detect.detect_faces(current, uuid.UUID(photo_id))
+    if not current.owns_vectors:
+        # Even with nothing to assign: the photo's other faces still need indexing.
+        send("index_faces", photo_id, [str(face_id) for face_id in face_ids])
+    elif face_ids:
         send("assign_faces", [str(face_id) for face_id in face_ids])

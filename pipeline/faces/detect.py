@@ -60,12 +60,15 @@ def detect_faces(runtime: Runtime, photo_id: uuid.UUID, *, again: bool = False) 
     # Crops and vectors first: they are keyed by face id, so a retry after a crash overwrites them.
     for row, face in zip(rows, found, strict=True):
         runtime.blobs.put(face_crop_key(row.id), face.crop, content_type="image/webp")
-    vectors = runtime.vectors()
-    vectors.upsert([
-        FacePoint(face_id=row.id, vector=face.embedding.astype(np.float32), owner_id=owner_id, photo_id=photo_id,
-                  cluster_id=row.cluster_id)
-        for row, face in zip(rows, found, strict=True)
-    ])
+    # A worker that does not own the embedded index leaves indexing to the one that does, which
+    # reads the embeddings from SQL once they are committed (pipeline.faces.indexing).
+    vectors = runtime.vectors() if runtime.owns_vectors else None
+    if vectors is not None:
+        vectors.upsert([
+            FacePoint(face_id=row.id, vector=face.embedding.astype(np.float32), owner_id=owner_id,
+                      photo_id=photo_id, cluster_id=row.cluster_id)
+            for row, face in zip(rows, found, strict=True)
+        ])
     kept = {row.id for row in rows}
     removed = [face.id for face in old_faces if face.id not in kept]
     with transaction(runtime.sessions) as session:
@@ -79,7 +82,8 @@ def detect_faces(runtime: Runtime, photo_id: uuid.UUID, *, again: bool = False) 
             photo.meta = {**photo.meta, "faces_found": len(rows)}
             session.add(photo)
     if removed:
-        vectors.delete(removed)
+        if vectors is not None:  # else the points linger, but no search counts a face SQL lost
+            vectors.delete(removed)
         for face_id in removed:
             runtime.blobs.delete(face_crop_key(face_id))
     return [row.id for row in rows if row.cluster_id is None and row.clusterable]
