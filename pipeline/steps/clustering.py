@@ -41,9 +41,14 @@ class ClusterParams:
     it, so k only needs to exceed the faces a person has very close together).
     ``min_cluster_size``: smaller groups stay unknown faces (a person seen once is not a
     cluster).
+    ``pair_distance``: a cluster of only two faces must be this close. A library compares
+    every face with every other, so a lone pair at the group threshold is often chance (a
+    stranger and a look-alike in a crowd); a group of three or more needs every pair close
+    on average, which chance rarely gives. Set it to ``link_distance`` to turn this off.
     """
 
-    link_distance: float = 0.5
+    link_distance: float = 0.55
+    pair_distance: float = 0.45
     neighbours: int = 50
     min_cluster_size: int = 2
 
@@ -92,6 +97,7 @@ def cluster_faces(
     graph = nearest_neighbours(points, k=params.neighbours, radius=params.link_distance)
     low, high, _ = symmetric_edges(graph)
     root = _average_linkage(points, low, high, photo_ids, params.link_distance)
+    root = _split_loose_pairs(points, root, params.pair_distance)
     return _labels_from_roots(root, params.min_cluster_size)
 
 
@@ -153,6 +159,22 @@ def _merge(groups: dict[int, _Group], small: int, large: int, heap: list[tuple[f
         key = _mean_squared_distance(gl, groups[other])
         if key <= limit:
             heapq.heappush(heap, (key, min(large, other), max(large, other)))
+
+
+def _split_loose_pairs(points: NDArray[np.float64], root: NDArray[np.int64], pair_distance: float) -> NDArray[np.int64]:
+    """Two-face groups farther apart than ``pair_distance`` become two single faces."""
+    _, inverse, counts = np.unique(root, return_inverse=True, return_counts=True)
+    in_pair = np.flatnonzero(counts[inverse] == 2)
+    if len(in_pair) == 0:
+        return root
+    order = in_pair[np.argsort(root[in_pair], kind="stable")]
+    first, second = order[0::2], order[1::2]
+    gap = np.linalg.norm(points[first] - points[second], axis=1)
+    split = root.copy()
+    loose = gap > pair_distance
+    split[first[loose]] = first[loose]
+    split[second[loose]] = second[loose]
+    return split
 
 
 def _find_all(parent: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -44,6 +44,9 @@ class LabelledFaces:
     strangers: frozenset[str]
     photo_people: Mapping[Hashable, frozenset[str]]
     fully_labelled: Mapping[Hashable, bool]
+    # Faces too small, blurred or turned to take part (pipeline.ml's quality gate) stay
+    # unknown; ``None`` means every face takes part.
+    clusterable: Sequence[bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,13 @@ def evaluate_incremental(
     for index, photo in enumerate(faces.photo_ids):
         faces_of[photo].append(index)
     photo_batches, held = split_photos(faces, batches=batches, holdout=holdout, seed=seed)
+
+    def arrive(photos: Sequence[Hashable]) -> None:
+        arriving = [f for photo in photos for f in faces_of[photo]]
+        library.add_faces([f for f in arriving if faces.clusterable is None or faces.clusterable[f]])
+
     for batch in photo_batches:
-        library.add_faces([f for photo in batch for f in faces_of[photo]])
+        arrive(batch)
 
     shown = [f for batch in photo_batches for photo in batch for f in faces_of[photo]]
     labelled = [f for f in shown if faces.labels[f] is not None]
@@ -120,7 +128,7 @@ def evaluate_incremental(
     counts: Counter[Hashable] = Counter(p for photo in faces.photo_people for p in faces.photo_people[photo])
     judged = [s for person, s in people.items() if person not in faces.strangers and counts[person] >= min_photos]
 
-    library.add_faces([f for photo in held for f in faces_of[photo]])
+    arrive(held)
     named = set(library.names.values())
     right = wrong = total = 0
     for photo in held:

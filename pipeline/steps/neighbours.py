@@ -1,8 +1,9 @@
-"""Exact nearest neighbours of face embeddings, in blocks, as a sparse graph.
+"""Exact near neighbours of face embeddings, in blocks, as a sparse graph.
 
-Clustering needs, for every face, the faces within a radius: we take the ``k`` nearest
-(exact, by blocked matrix products: no approximate index, so results never depend on a
-random seed) and keep those within the radius. Memory stays O(n * k), never O(n^2).
+Clustering needs, for every face, the faces within a radius, at most ``k`` of them (the
+nearest). Computed exactly by blocked matrix products: no approximate index, so results
+never depend on a random seed. Memory stays O(block * n + edges), never O(n^2): a face
+has few faces within the radius (the same person's), so the graph is small.
 """
 
 from __future__ import annotations
@@ -12,66 +13,51 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-# Rows per block: 2048 x n float32 distances is 800 MB at n = 100k; 1024 keeps it near 400 MB.
-_BLOCK_ROWS = 1024
+# Rows per block: 512 x 100k float32 distances is 200 MB.
+_BLOCK_ROWS = 512
 
 
 @dataclass(frozen=True)
 class NeighbourGraph:
-    """Directed edges ``source[e] -> target[e]`` at Euclidean ``distance[e]``, source-sorted.
-
-    ``kth_distance[i]`` is the distance from face i to its k-th nearest neighbour (or
-    ``inf`` when it has fewer than k within the radius): any face not listed as its
-    neighbour is at least that far away.
-    """
+    """Directed edges ``source[e] -> target[e]`` at Euclidean ``distance[e]``, sorted by
+    source, then distance."""
 
     source: NDArray[np.int64]
     target: NDArray[np.int64]
     distance: NDArray[np.float64]
-    kth_distance: NDArray[np.float64]
 
 
 def nearest_neighbours(embeddings: NDArray[np.floating], *, k: int, radius: float) -> NeighbourGraph:
     """The (at most) ``k`` nearest other faces of every face that lie within ``radius``."""
     points = np.ascontiguousarray(embeddings, dtype=np.float32)
     n = len(points)
-    if n == 0:
-        empty_i = np.empty(0, dtype=np.int64)
-        return NeighbourGraph(empty_i, empty_i, np.empty(0), np.empty(0))
-    k = max(1, min(k, n - 1)) if n > 1 else 0
     squared_norms = np.einsum("ij,ij->i", points, points)
+    limit = np.float32(radius * radius) if np.isfinite(radius) else np.float32(np.inf)
     sources, targets, distances = [], [], []
-    kth = np.full(n, np.inf)
     for start in range(0, n, _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, n)
-        block = points[start:stop]
-        # |a-b|^2 = |a|^2 + |b|^2 - 2ab, in float32: dlib distances of interest (0.3-0.7)
-        # keep about 6 significant digits, far more than the thresholds need.
-        squared = squared_norms[start:stop, None] + squared_norms[None, :] - 2.0 * (block @ points.T)
+        # |a-b|^2 = |a|^2 + |b|^2 - 2ab, in place to keep one block-sized array. float32
+        # keeps about 6 digits of distances around 0.5: far finer than any threshold.
+        squared = points[start:stop] @ points.T
+        squared *= -2.0
+        squared += squared_norms[None, :]
+        squared += squared_norms[start:stop, None]
         rows = np.arange(stop - start)
         squared[rows, rows + start] = np.inf  # a face is not its own neighbour
-        if k == 0:
-            continue
-        nearest = np.argpartition(squared, k - 1, axis=1)[:, :k] if k < n else np.argsort(squared, axis=1)
-        near_sq = np.take_along_axis(squared, nearest, axis=1)
-        near_d = np.sqrt(np.maximum(near_sq, 0.0)).astype(np.float64)
-        kth[start:stop] = near_d.max(axis=1) if k >= 1 else np.inf
-        within = near_d <= radius
-        row_ids = np.broadcast_to(rows[:, None] + start, nearest.shape)
-        sources.append(row_ids[within].astype(np.int64))
-        targets.append(nearest[within].astype(np.int64))
-        distances.append(near_d[within])
+        row, col = np.nonzero(squared <= limit)
+        found = np.sqrt(np.maximum(squared[row, col], 0.0)).astype(np.float64)
+        # Keep the k nearest per row: sort by (row, distance) and cut each row's run.
+        order = np.lexsort((found, row))
+        row, col, found = row[order], col[order], found[order]
+        first_of_row = np.searchsorted(row, row, side="left")
+        keep = np.arange(len(row)) - first_of_row < k
+        sources.append(row[keep].astype(np.int64) + start)
+        targets.append(col[keep].astype(np.int64))
+        distances.append(found[keep])
     if not sources:
-        empty_i = np.empty(0, dtype=np.int64)
-        return NeighbourGraph(empty_i, empty_i, np.empty(0), kth)
-    source = np.concatenate(sources)
-    target = np.concatenate(targets)
-    distance = np.concatenate(distances)
-    # Fewer than k within the radius: everything else is beyond the radius.
-    full = np.bincount(source, minlength=n) >= k
-    kth = np.where(full, kth, np.inf)
-    order = np.lexsort((distance, source))
-    return NeighbourGraph(source[order], target[order], distance[order], kth)
+        empty = np.empty(0, dtype=np.int64)
+        return NeighbourGraph(empty, empty, np.empty(0))
+    return NeighbourGraph(np.concatenate(sources), np.concatenate(targets), np.concatenate(distances))
 
 
 def symmetric_edges(graph: NeighbourGraph) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:

@@ -83,7 +83,7 @@ class AttachParams:
     when clustering would have merged it with the person's faces.
     """
 
-    max_distance: float = 0.5
+    max_distance: float = 0.55
     margin: float = 0.04
 
 

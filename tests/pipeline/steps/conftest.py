@@ -1,0 +1,76 @@
+"""The dev set's faces through the real models (pipeline.ml), labelled for quality tests."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.ml.images import ImageError
+from pipeline.ml.models import PhotoFaces, analyse_photos, get_face_models
+from pipeline.steps.evaluation import LabelledFaces
+
+# One torch thread, as in tests/pipeline/ml: two shared cores slow MTCNN down with two.
+TEST_TORCH_THREADS = 1
+
+
+def labelled_face_index(photo: PhotoFaces) -> int:
+    """The face a single-person label names: a large face nearest the centre.
+
+    Among faces at least half the area of the largest, the one closest to the middle of
+    the photo (LFW photos centre the named person; other photos make them the largest).
+    """
+    areas = np.array([f.detection.width * f.detection.height for f in photo.faces])
+    centres = np.array(
+        [
+            (
+                (f.detection.x + f.detection.width / 2) / photo.width - 0.5,
+                (f.detection.y + f.detection.height / 2) / photo.height - 0.5,
+            )
+            for f in photo.faces
+        ]
+    )
+    offset = np.hypot(centres[:, 0], centres[:, 1])
+    return int(np.argmin(np.where(areas >= 0.5 * areas.max(), offset, np.inf)))
+
+
+def read_dev_set(dev_set: Path) -> list[tuple[str, frozenset[str], bool]]:
+    """(path, people in it, every face labelled) for single-person photos, strangers and groups."""
+    photos = []
+    with (dev_set / "labels.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            photos.append((row["path"], frozenset({row["person"]}), True))
+    with (dev_set / "_group" / "labels.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            people = frozenset(row["persons"].split(";"))
+            photos.append((f"_group/{row['path']}", people, row["all_faces_labeled"] == "yes"))
+    return photos
+
+
+@pytest.fixture(scope="session")
+def dev_set_faces(dev_set: Path) -> LabelledFaces:
+    """Every detected face of the dev set, with the label of the named face where known."""
+    models = get_face_models(torch_threads=TEST_TORCH_THREADS)
+    photos = read_dev_set(dev_set)
+    results = analyse_photos(models, [(dev_set / path).read_bytes() for path, _, _ in photos])
+    embeddings, photo_ids, labels, clusterable = [], [], [], []
+    for (path, people, _), result in zip(photos, results, strict=True):
+        if isinstance(result, ImageError):
+            pytest.fail(f"{path} failed to decode: {result}")
+        named = labelled_face_index(result) if len(people) == 1 and result.faces else -1
+        for index, face in enumerate(result.faces):
+            embeddings.append(face.embedding)
+            photo_ids.append(path)
+            labels.append(next(iter(people)) if index == named else None)
+            clusterable.append(face.clusterable)
+    return LabelledFaces(
+        embeddings=np.asarray(embeddings, dtype=np.float32),
+        photo_ids=photo_ids,
+        labels=labels,
+        strangers=frozenset(label for label in labels if label and label.startswith("stranger:")),
+        photo_people={path: people for path, people, _ in photos},
+        fully_labelled={path: complete for path, _, complete in photos},
+        clusterable=clusterable,
+    )
