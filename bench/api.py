@@ -207,7 +207,9 @@ def main() -> None:
         server = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, cwd=REPO)
         client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"},
                               timeout=30)
-        for _ in range(100):
+        for _ in range(600):  # a loaded machine may take a while to import the app
+            if server.poll() is not None:
+                raise SystemExit("the server exited at start-up")
             try:
                 if client.get("/healthz").status_code == 200:
                     break

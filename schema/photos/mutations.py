@@ -14,7 +14,7 @@ from core import errors as domain
 from core.services import library
 from core.services.uploads import IncomingFile, UploadLimits, UploadResult, upload_photos
 from schema.context import Info, Services
-from schema.errors import NotFound, ValidationError, invalid
+from schema.errors import ValidationError, invalid
 from schema.ids import decode_ids, encode_id
 from schema.photos.types import Photo
 
@@ -101,5 +101,3 @@ class PhotoMutations:
         )
         return DeletedPhotos(ids=[encode_id("Photo", photo_id) for photo_id in deleted])
 
-
-__all__ = ["NotFound", "PhotoMutations"]
