@@ -197,9 +197,19 @@ def assign_unassigned(
     wanted = dict(assignments)
     if not wanted:
         return []
-    now = utcnow()
     session.flush()
-    faces: sa.Table = Face.__table__  # type: ignore[attr-defined]  # Core: a true executemany
+    if session.get_bind().dialect.name == "sqlite":
+        _assign_through_temp_table(session, wanted, assigned_by)
+    else:
+        _assign_executemany(session, wanted, assigned_by)
+    session.expire_all()
+    now_in = cluster_of_faces(session, face_ids=list(wanted))
+    return [(f, c) for f, c in wanted.items() if now_in.get(f) == c]
+
+
+def _assign_executemany(session: Session, wanted: dict[uuid.UUID, uuid.UUID], assigned_by: AssignedBy) -> None:
+    # Core, not ORM: psycopg pipelines the executemany, one round trip per chunk.
+    faces: sa.Table = Face.__table__  # type: ignore[attr-defined]
     guarded = (
         sa.update(faces)
         .where(
@@ -207,14 +217,34 @@ def assign_unassigned(
             faces.c.cluster_id.is_(None),
             faces.c.assigned_by == AssignedBy.none.value,
         )
-        .values(cluster_id=sa.bindparam("cluster"), assigned_by=assigned_by.value, updated_at=now)
+        .values(cluster_id=sa.bindparam("cluster"), assigned_by=assigned_by.value, updated_at=utcnow())
     )
     rows = [{"face": f, "cluster": c} for f, c in wanted.items()]
     for part in chunks(rows, 5000):
         session.connection().execute(guarded, list(part))
-    session.expire_all()
-    now_in = cluster_of_faces(session, face_ids=list(wanted))
-    return [(f, c) for f, c in wanted.items() if now_in.get(f) == c]
+
+
+def _assign_through_temp_table(
+    session: Session, wanted: dict[uuid.UUID, uuid.UUID], assigned_by: AssignedBy
+) -> None:
+    """One UPDATE joined to a temp table: 3x faster than a row-by-row executemany on SQLite.
+
+    SQLAlchemy stores UUIDs on SQLite as 32 hex digits; the temp table holds them the same way.
+    """
+    connection = session.connection()
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS people_plan (face_id CHAR(32) PRIMARY KEY, cluster_id CHAR(32) NOT NULL)"
+    )
+    connection.exec_driver_sql("DELETE FROM people_plan")
+    connection.exec_driver_sql("INSERT INTO people_plan VALUES (?, ?)", [(f.hex, c.hex) for f, c in wanted.items()])
+    stamp = utcnow().strftime("%Y-%m-%d %H:%M:%S.%f")
+    connection.exec_driver_sql(
+        "UPDATE faces SET cluster_id = (SELECT cluster_id FROM people_plan WHERE face_id = faces.record_id),"
+        " assigned_by = ?, updated_at = ?"
+        " WHERE record_id IN (SELECT face_id FROM people_plan) AND cluster_id IS NULL AND assigned_by = ?",
+        (assigned_by.value, stamp, AssignedBy.none.value),
+    )
+    connection.exec_driver_sql("DELETE FROM people_plan")
 
 
 def sample_faces(
