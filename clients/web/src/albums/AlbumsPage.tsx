@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { ClusterCard, Connection, PhotoCard } from '../api/types';
 import { FaceCrop } from '../components/FaceCrop';
-import { Button, Empty, Notice, Section, Spinner, errorMessage } from '../components/ui';
+import { Button, Empty, Notice, Section, Spinner, errorMessage, plural } from '../components/ui';
 import peopleDocuments from '../people/people.graphql';
 import { usePagedList } from '../people/usePagedList';
 import { PhotoGrid } from '../photos/PhotoGrid';
@@ -64,7 +64,7 @@ export function AlbumsPage() {
                   {album.coverPhoto?.thumbnailUrl && <img src={album.coverPhoto.thumbnailUrl} alt="" className="h-full w-full object-cover" />}
                 </div>
                 <p className="mt-1 truncate text-sm font-medium">{album.name}</p>
-                <p className="text-xs text-neutral-500">{album.photoCount} photos</p>
+                <p className="text-xs text-neutral-500">{plural(album.photoCount, 'photo')}</p>
               </Link>
             </li>
           ))}
@@ -80,7 +80,7 @@ export function AlbumsPage() {
                 <Link to={`/people/${person.id}?tab=photos`} className="flex flex-col items-center gap-1 rounded-xl p-2 hover:bg-white">
                   <span className="aspect-square w-full max-w-28"><FaceCrop url={person.coverFace?.cropUrl} alt={person.name ?? ''} /></span>
                   <span className="truncate text-sm font-medium">{person.name}</span>
-                  <span className="text-xs text-neutral-500">{person.photoCount} photos</span>
+                  <span className="text-xs text-neutral-500">{plural(person.photoCount, 'photo')}</span>
                 </Link>
               </li>
             ))}
@@ -109,7 +109,7 @@ export function AlbumPage() {
       <Link to="/albums" className="mb-2 inline-block rounded-lg px-2 py-1 text-sm hover:bg-neutral-200/70">← Albums</Link>
       <div className="mb-4 flex items-center gap-3">
         <h1 className="text-2xl font-semibold">{album.name}</h1>
-        <span className="text-sm text-neutral-500">{album.photoCount} photos</span>
+        <span className="text-sm text-neutral-500">{plural(album.photoCount, 'photo')}</span>
         <Button
           tone="danger"
           className="ml-auto"

@@ -31,7 +31,9 @@ export function Layout({ username, children }: { username: string; children: Rea
     }`;
   return (
     <div className="min-h-screen pb-16 sm:pb-0">
-      <header className="sticky top-0 z-20 border-b border-neutral-200 bg-white/90 backdrop-blur">
+      {/* No backdrop-filter here: it would make the header the containing block of the phone's
+          fixed bottom navigation and pin that navigation to the top. */}
+      <header className="sticky top-0 z-20 border-b border-neutral-200 bg-white">
         <div className="mx-auto flex max-w-7xl items-center gap-3 px-3 py-2">
           <NavLink to="/photos" className="text-lg font-semibold tracking-tight">
             facesort

@@ -61,6 +61,11 @@ export function Section({ title, count, actions, children }: { title: string; co
   );
 }
 
+/** "1 photo", "3 photos". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** The name people see for a group: its name, or a neutral placeholder. */
 export function personLabel(name: string | null | undefined): string {
   return name && name.trim() !== '' ? name : 'Unnamed';

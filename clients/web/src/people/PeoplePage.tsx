@@ -10,6 +10,7 @@ import { useHideCluster, useMergeClusters, useNameCluster } from './mutations';
 import documents from './people.graphql';
 import { UnknownFaces } from './UnknownFaces';
 import { usePagedList } from './usePagedList';
+import { useLibraryChanges } from '../upload/useLibraryChanges';
 
 const named = { filter: { named: true, hidden: false }, first: 100 };
 const unnamed = { filter: { named: false, hidden: false }, first: 100 };
@@ -34,6 +35,14 @@ export function PeoplePage() {
   const groups = usePagedList<ClusterCard>(documents.Clusters, 'clusters', unnamed);
   const [showHidden, setShowHidden] = useState(false);
   const hiddenGroups = usePagedList<ClusterCard>(documents.Clusters, 'clusters', hidden, !showHidden);
+  // New groups form while photos are processed: show them as they come.
+  useLibraryChanges(
+    (s) => [s.clusters, s.people, s.faces],
+    () => {
+      void people.refetch();
+      void groups.refetch();
+    },
+  );
   const [selection, setSelection] = useState(emptySelection);
   const [problem, setProblem] = useState<string | null>(null);
   const [name] = useNameCluster();

@@ -7,7 +7,7 @@ import type { ClusterCard, Connection, PhotoCard } from '../api/types';
 import { FaceCrop } from '../components/FaceCrop';
 import { FaceGrid, type GridFace } from '../components/FaceGrid';
 import { NameInput } from '../components/NameInput';
-import { Button, Empty, Notice, Spinner, errorMessage, personLabel } from '../components/ui';
+import { Button, Empty, Notice, Spinner, errorMessage, personLabel, plural } from '../components/ui';
 import { emptySelection, keepOnly } from '../lib/selection';
 import { useDeleteCluster, useFaceCorrections, useHideCluster, useNameCluster } from '../people/mutations';
 import { PhotoGrid } from '../photos/PhotoGrid';
@@ -76,7 +76,7 @@ function PersonFaces({ person, onMore }: { person: Person; onMore: () => void })
           </div>
           <Button disabled={corrections.busy} onClick={() => act(async () => {
             const created = await corrections.split(ids);
-            return `Split off as a new group of ${created.faceCount ?? ids.length} faces.`;
+            return `Split off as a new group of ${plural(created.faceCount ?? ids.length, 'face')}.`;
           })}>
             Split off
           </Button>
@@ -145,7 +145,7 @@ function Header({ person }: { person: Person }) {
           <h1 className="truncate text-2xl font-semibold">{person.name ?? 'Unnamed group'}</h1>
         )}
         <p className="text-sm text-neutral-500">
-          {person.photoCount} photos · {person.faceCount} faces{person.hidden && ' · hidden'}
+          {plural(person.photoCount, 'photo')} · {plural(person.faceCount, 'face')}{person.hidden && ' · hidden'}
         </p>
         {problem && <p role="alert" className="text-sm text-red-700">{problem}</p>}
       </div>

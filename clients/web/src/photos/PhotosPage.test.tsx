@@ -3,6 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, useLocation } from 'react-router-dom';
 import { createCache } from '../api/cache';
+import status from '../upload/status.graphql';
 import documents from './photos.graphql';
 import { PhotosPage } from './PhotosPage';
 
@@ -36,7 +37,13 @@ function LocationProbe() {
 
 describe('photos page and its URL', () => {
   it('asks the server for the search in the URL, and edits the URL when a filter is removed', async () => {
+    const counts = {
+      __typename: 'LibraryStatus',
+      ...{ photos: 2, pending: 0, processing: 0, done: 2, failed: 0, faces: 2, unknownFaces: 0, clusters: 1, people: 1 },
+    };
     const mocks = [
+      { request: { query: status.LibraryStatus }, result: { data: { libraryStatus: counts } }, maxUsageCount: 20 },
+      { request: { query: status.LibraryStatusChanged }, result: { data: { libraryStatus: counts } } },
       {
         request: {
           query: documents.Photos,

@@ -6,11 +6,14 @@ import { FilterBar } from './FilterBar';
 import { PhotoGrid } from './PhotoGrid';
 import { usePhotos } from './usePhotos';
 import { usePhotoSearch } from './usePhotoSearch';
+import { useLibraryChanges } from '../upload/useLibraryChanges';
 
 export function PhotosPage() {
   const [search, setSearch] = usePhotoSearch();
   const filter = useMemo(() => photoFilter(search), [search]);
-  const { photos, total, loading, error, hasMore, loadMore } = usePhotos(filter);
+  const { photos, total, loading, error, hasMore, loadMore, refetch } = usePhotos(filter);
+  // Thumbnails, dates and faces arrive as photos are processed.
+  useLibraryChanges((s) => [s.photos, s.done, s.failed, s.people], () => void refetch());
   const { search: query } = useLocation();
 
   return (

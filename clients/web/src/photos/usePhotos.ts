@@ -8,7 +8,7 @@ export const photosPageSize = 100;
 /** One photo list (a filter), paged with the Relay cursor; shared by the grid and the photo view. */
 export function usePhotos(filter: Record<string, unknown>) {
   const variables = useMemo(() => ({ filter, first: photosPageSize }), [filter]);
-  const { data, loading, error, fetchMore } = useQuery<{ photos: Connection<PhotoCard> }>(documents.Photos, { variables });
+  const { data, loading, error, fetchMore, refetch } = useQuery<{ photos: Connection<PhotoCard> }>(documents.Photos, { variables });
   const connection = data?.photos;
   const photos = useMemo(() => connection?.edges.map((edge) => edge.node) ?? [], [connection]);
   const hasMore = connection?.pageInfo.hasNextPage ?? false;
@@ -16,5 +16,5 @@ export function usePhotos(filter: Record<string, unknown>) {
     if (!connection?.pageInfo.hasNextPage || loading) return;
     await fetchMore({ variables: { after: connection.pageInfo.endCursor } });
   }, [connection, loading, fetchMore]);
-  return { photos, total: connection?.totalCount ?? null, loading, error, hasMore, loadMore };
+  return { photos, total: connection?.totalCount ?? null, loading, error, hasMore, loadMore, refetch };
 }
