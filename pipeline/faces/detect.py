@@ -9,6 +9,7 @@ import numpy as np
 
 from core.blobs.keys import face_crop_key
 from core.db import transaction
+from core.repositories import clusters as cluster_repo
 from core.repositories import detections as detection_repo
 from core.repositories import photos as photo_repo
 from core.tables import AssignedBy, Face, PhotoStatus, utcnow
@@ -46,7 +47,7 @@ def detect_faces(runtime: Runtime, photo_id: uuid.UUID, *, again: bool = False) 
         with transaction(runtime.sessions) as session:
             photo_repo.mark_failed(session, photo_id=photo_id, error=str(exc))
         return []
-    model_name, dim = models.embedder.name, models.embedder.dim
+    model_name, dim = analysis.embedding_model, analysis.embedding_dim
     found = analysis.faces
     boxes = [face.detection.to_json() for face in found]
     matches = match_boxes([face.face_location for face in old_faces], boxes)
@@ -59,7 +60,7 @@ def detect_faces(runtime: Runtime, photo_id: uuid.UUID, *, again: bool = False) 
     ]
     # Crops and vectors first: they are keyed by face id, so a retry after a crash overwrites them.
     for row, face in zip(rows, found, strict=True):
-        runtime.blobs.put(face_crop_key(row.id), face.crop, content_type="image/webp")
+        runtime.blobs.put(face_crop_key(row.id), face.crop, content_type="image/jpeg")
     # A worker that does not own the embedded index leaves indexing to the one that does, which
     # reads the embeddings from SQL once they are committed (pipeline.faces.indexing).
     vectors = runtime.vectors() if runtime.owns_vectors else None
@@ -74,6 +75,9 @@ def detect_faces(runtime: Runtime, photo_id: uuid.UUID, *, again: bool = False) 
     with transaction(runtime.sessions) as session:
         detection_repo.delete_faces(session, face_ids=removed)
         detection_repo.save_faces(session, faces=rows)
+        touched = {face.cluster_id for face in old_faces if face.id in set(removed) and face.cluster_id}
+        if touched:
+            cluster_repo.refresh_cluster_stats(session, cluster_ids=list(touched))
         photo = photo_repo.get_photo(session, photo_id=photo_id)
         if photo is not None:
             photo.status = PhotoStatus.done

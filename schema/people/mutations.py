@@ -130,6 +130,7 @@ class PeopleMutations:
 
         async def act() -> RejectedFaces:
             rows = await ctx.write(people.reject_faces, ctx.services.sessions, owner_id=owner_id, face_ids=faces)
+            await ctx.call(ctx.services.enqueue_recluster, owner_id)  # the rejected faces may form a group
             return RejectedFaces(faces=[Face.from_row(row) for row in rows])
 
         return await _guarded(act)  # type: ignore[no-any-return]
@@ -146,6 +147,7 @@ class PeopleMutations:
         async def act() -> DeletedCluster:
             done = await ctx.write(people.delete_cluster, ctx.services.sessions, owner_id=owner_id,
                                   cluster_id=cluster_id)
+            await ctx.call(ctx.services.enqueue_recluster, owner_id)
             return DeletedCluster(id=encode_id("Cluster", done.id), faces_unassigned=done.faces_unassigned)
 
         return await _guarded(act)  # type: ignore[no-any-return]
