@@ -56,10 +56,11 @@ class ClusterParams:
 class _Group:
     """Running sums that give the exact mean squared distance to any other group."""
 
-    __slots__ = ("links", "photos", "size", "square_sum", "vector_sum")
+    __slots__ = ("links", "photos", "size", "square_sum", "vector_sum", "version")
 
     def __init__(self, vector: NDArray[np.float64], photo: Hashable) -> None:
         self.size = 1
+        self.version = 0  # bumped on every merge: heap entries with an old version are stale
         self.vector_sum = vector.copy()
         self.square_sum = float(vector @ vector)
         self.photos: set[Hashable] = {photo}
@@ -71,6 +72,10 @@ def _mean_squared_distance(a: _Group, b: _Group) -> float:
     cross = float(a.vector_sum @ b.vector_sum)
     total = b.size * a.square_sum + a.size * b.square_sum - 2.0 * cross
     return max(total, 0.0) / (a.size * b.size)
+
+
+# A heap entry: (mean squared distance, group a, group b, a's version, b's version).
+_Entry = tuple[float, int, int, int, int]
 
 
 def cluster_faces(
@@ -114,23 +119,23 @@ def _average_linkage(
     groups: dict[int, _Group] = {i: _Group(points[i], photo_ids[i]) for i in range(n)}
     owner = np.arange(n, dtype=np.int64)  # union-find parents: face -> group id
     limit = link_distance**2
-    heap: list[tuple[float, int, int]] = []
-    for a, b in zip(low.tolist(), high.tolist(), strict=True):
-        if photo_ids[a] != photo_ids[b]:
+    squared = ((points[low] - points[high]) ** 2).sum(1)
+    heap: list[_Entry] = []
+    for a, b, key in zip(low.tolist(), high.tolist(), squared.tolist(), strict=True):
+        if photo_ids[a] != photo_ids[b] and key <= limit:
             groups[a].links.add(b)
             groups[b].links.add(a)
-            # Keys always come from the same sums, so an unchanged pair's key is bit-identical.
-            heap.append((_mean_squared_distance(groups[a], groups[b]), a, b))
+            heap.append((key, a, b, 0, 0))
     heapq.heapify(heap)
     while heap:
-        key, a, b = heapq.heappop(heap)
+        key, a, b, version_a, version_b = heapq.heappop(heap)
         if key > limit:
             break
         group_a, group_b = groups.get(a), groups.get(b)
-        if group_a is None or group_b is None or b not in group_a.links:
-            continue  # merged away or found incompatible since this entry was pushed
-        if _mean_squared_distance(group_a, group_b) != key:
-            continue  # stale: a fresher entry for this pair is in the heap
+        if group_a is None or group_b is None or group_a.version != version_a or group_b.version != version_b:
+            continue  # merged away, or changed since: a fresher entry was pushed then
+        if b not in group_a.links:
+            continue  # found incompatible (they share a photo)
         small, large = (a, b) if group_a.size < group_b.size else (b, a)
         if not groups[small].photos.isdisjoint(groups[large].photos):
             # A photo shows a person once: these groups never merge, now or later.
@@ -142,9 +147,10 @@ def _average_linkage(
     return _find_all(owner)
 
 
-def _merge(groups: dict[int, _Group], small: int, large: int, heap: list[tuple[float, int, int]], limit: float) -> None:
+def _merge(groups: dict[int, _Group], small: int, large: int, heap: list[_Entry], limit: float) -> None:
     gs, gl = groups.pop(small), groups[large]
     gl.size += gs.size
+    gl.version += 1
     gl.vector_sum += gs.vector_sum
     gl.square_sum += gs.square_sum
     gl.photos |= gs.photos
@@ -156,9 +162,12 @@ def _merge(groups: dict[int, _Group], small: int, large: int, heap: list[tuple[f
             gl.links.add(other)
     # The merged group's distance to every neighbour changed; re-queue those still in reach.
     for other in gl.links:
-        key = _mean_squared_distance(gl, groups[other])
+        go = groups[other]
+        key = _mean_squared_distance(gl, go)
         if key <= limit:
-            heapq.heappush(heap, (key, min(large, other), max(large, other)))
+            a, b = (large, other) if large < other else (other, large)
+            ga, gb = groups[a], groups[b]
+            heapq.heappush(heap, (key, a, b, ga.version, gb.version))
 
 
 def _split_loose_pairs(points: NDArray[np.float64], root: NDArray[np.int64], pair_distance: float) -> NDArray[np.int64]:

@@ -102,15 +102,14 @@ def evaluate_incremental(
     min_photos: int = 3,
 ) -> IncrementalReport:
     params = params or PipelineParams()
-    library = Library(faces.embeddings, faces.photo_ids, params)
+    library = Library(faces.embeddings, faces.photo_ids, params, faces.clusterable)
     faces_of: dict[Hashable, list[int]] = defaultdict(list)
     for index, photo in enumerate(faces.photo_ids):
         faces_of[photo].append(index)
     photo_batches, held = split_photos(faces, batches=batches, holdout=holdout, seed=seed)
 
     def arrive(photos: Sequence[Hashable]) -> None:
-        arriving = [f for photo in photos for f in faces_of[photo]]
-        library.add_faces([f for f in arriving if faces.clusterable is None or faces.clusterable[f]])
+        library.add_faces([f for photo in photos for f in faces_of[photo]])
 
     for batch in photo_batches:
         arrive(batch)

@@ -33,15 +33,25 @@ class PipelineParams:
     person_sample: int = 64
     # Whether assignment also checks the RMS distance to the whole cluster.
     use_profiles: bool = True
+    # Faces below the quality gate never start or grow clusters in a recluster; with this
+    # set they may still join an existing person by assignment (strong evidence only).
+    assign_low_quality: bool = True
 
 
 class Library:
     """Faces of one owner: embeddings, photo ids and the cluster each face is in."""
 
-    def __init__(self, embeddings: NDArray[np.floating], photo_ids: Sequence[Hashable], params: PipelineParams):
+    def __init__(
+        self,
+        embeddings: NDArray[np.floating],
+        photo_ids: Sequence[Hashable],
+        params: PipelineParams,
+        clusterable: Sequence[bool] | None = None,
+    ):
         self.embeddings = np.asarray(embeddings, dtype=np.float32)
         self.photo_ids = list(photo_ids)
         self.params = params
+        self.clusterable = np.ones(len(self.embeddings), dtype=bool) if clusterable is None else np.asarray(clusterable)
         self.cluster = np.full(len(self.embeddings), UNKNOWN, dtype=np.int64)
         self.present = np.zeros(len(self.embeddings), dtype=bool)
         self.names: dict[int, str] = {}
@@ -53,6 +63,8 @@ class Library:
         """New faces arrive (all faces of some photos): assign, then recluster the unknown."""
         faces = [int(f) for f in faces]
         self.present[faces] = True
+        if not self.params.assign_low_quality:
+            faces = [f for f in faces if self.clusterable[f]]
         self.assign(faces)
         self.recluster()
 
@@ -78,7 +90,7 @@ class Library:
                 self.cluster[_index(face_id)] = _index(cluster_id)
 
     def recluster(self) -> None:
-        unknown = np.flatnonzero(self.present & (self.cluster == UNKNOWN))
+        unknown = np.flatnonzero(self.present & self.clusterable & (self.cluster == UNKNOWN))
         if len(unknown) < self.params.cluster.min_cluster_size:
             return
         labels = cluster_faces(
