@@ -6,10 +6,15 @@ import logging
 import threading
 from datetime import timedelta
 
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.common import dq_name
+
 from core.db import transaction
 from core.repositories import photos as photo_repo
 from core.tables import utcnow
-from pipeline.enqueue import enqueue_photos
+from pipeline.enqueue import QUEUES, enqueue_photos
 from pipeline.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -30,6 +35,17 @@ def requeue_stale_photos(runtime: Runtime, *, older_than_seconds: float) -> int:
         log.info("re-enqueued %d unfinished photos", len(photo_ids))
 
 
+def photo_jobs_waiting(broker: dramatiq.Broker) -> int:
+    """Messages waiting (or delayed for a retry) in the photo queue, not counting those in flight."""
+    queue = QUEUES["ingest_photo"]
+    if isinstance(broker, RedisBroker):
+        prefix = f"{broker.namespace}:{queue}"
+        return int(broker.client.llen(prefix)) + int(broker.client.llen(f"{prefix}.DQ"))
+    if isinstance(broker, StubBroker):
+        return sum(broker.queues[name].qsize() for name in (queue, dq_name(queue)) if name in broker.queues)
+    return 0
+
+
 class RecoveryLoop(threading.Thread):
     """Re-enqueues stale photos every `interval` seconds until stopped."""
 
@@ -43,6 +59,10 @@ class RecoveryLoop(threading.Thread):
     def run(self) -> None:
         while not self.stopped.wait(self.interval):
             try:
+                # A photo waiting behind a long queue is quiet, not lost: enqueueing it again would
+                # count an attempt per extra delivery and fail a healthy photo after three.
+                if photo_jobs_waiting(dramatiq.get_broker()):
+                    continue
                 requeue_stale_photos(self.runtime, older_than_seconds=self.stale_after)
             except Exception:
                 log.exception("recovery pass failed; trying again in %ss", self.interval)

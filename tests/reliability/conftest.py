@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from starlette.testclient import TestClient
 
 from api.app import create_app
@@ -22,9 +23,24 @@ from core.tables import Photo
 from pipeline import runtime as runtime_module
 from pipeline.broker import setup_broker
 from pipeline.photos.ingest import ingest_photo
+from tests.conftest import REDIS_URL
 from tests.reliability.uploads import Outcome, upload_folder, upload_graphql, upload_http
 
 WAYS_IN = ("http", "graphql", "import")
+FAULTS_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/14"  # a database of our own: these tests flush it
+
+
+@pytest.fixture
+def fault_redis() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(FAULTS_REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        pytest.fail(f"Redis is unreachable at {FAULTS_REDIS_URL}: {exc}")
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
 
 
 @dataclass

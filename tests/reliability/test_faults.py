@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,27 +39,13 @@ from pipeline import runtime as runtime_module
 from pipeline.broker import setup_broker
 from pipeline.recovery import requeue_stale_photos
 from pipeline.runtime import embedder_identity
-from tests.conftest import POSTGRES_ADMIN_URL, REDIS_URL, _truncate_all
+from tests.conftest import POSTGRES_ADMIN_URL, _truncate_all
 from tests.reliability import images
-from tests.reliability.conftest import open_library
+from tests.reliability.conftest import FAULTS_REDIS_URL, open_library
 from tests.reliability.uploads import upload_http
 from tests.schema.factories import face_row, photo_row
 
-FAULTS_REDIS_URL = REDIS_URL.rsplit("/", 1)[0] + "/14"  # a database of our own: these tests flush it
 CLOSED_PORT_REDIS = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def fault_redis() -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(FAULTS_REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        pytest.fail(f"Redis is unreachable at {FAULTS_REDIS_URL}: {exc}")
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
 
 
 def _queued_photo_ids(client: redis.Redis, queue: str = "photos") -> list[str]:
@@ -349,3 +336,34 @@ def test_a_server_killed_mid_upload_leaves_no_row_and_cleanup_removes_the_file(
     assert remove_orphan_blobs(sessions, blobs, settle_seconds=0) == 0
     with sessions() as session:
         assert session.exec(select(Face.id)).all() == [face.id]
+
+
+# --- recovery waits while the queue is busy ---------------------------------------------------------
+
+def test_recovery_leaves_photos_alone_while_jobs_are_waiting(tmp_path: Path, migrated_sqlite: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A photo queued behind a long import is quiet, not lost: no extra delivery counts against it."""
+    from pipeline.enqueue import send
+    from pipeline.recovery import RecoveryLoop
+
+    with open_library(tmp_path, "http", capsys, migrated_sqlite) as library:
+        (photo_id, _, _), = upload_http(library.client, [("a.jpg", images.good_jpeg(600))]).photos
+        broker = dramatiq.get_broker()  # the stub broker the library was set up with
+        assert isinstance(broker, StubBroker)
+        broker.flush_all()
+        send("reindex")  # unrelated work elsewhere does not hold recovery back
+        send("ingest_photo", str(uuid.uuid4()))  # a photo job still waiting does
+        loop = RecoveryLoop(runtime_module.current(), interval=0.05, stale_after=0)
+        loop.start()
+        try:
+            time.sleep(0.5)
+            assert broker.queues["photos"].qsize() == 1, "nothing enqueued while photo jobs wait"
+            broker.flush("photos")
+            deadline = time.monotonic() + 10
+            while broker.queues["photos"].qsize() == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            loop.stop()
+            loop.join()
+        queued = [json.loads(raw)["args"][0] for raw in list(broker.queues["photos"].queue)]
+        assert str(photo_id) in queued
