@@ -63,6 +63,10 @@ async def _cluster_op(info: Info, fn: Callable[..., FaceCluster], **ids: Any) ->
     return await _guarded(act)
 
 
+def _keep_apart(sessions: Any, *, owner_id: uuid.UUID, cluster_a: uuid.UUID, cluster_b: uuid.UUID) -> FaceCluster:
+    return people.keep_apart(sessions, owner_id=owner_id, cluster_a=cluster_a, cluster_b=cluster_b)[0]
+
+
 def _one(kind: str, value: strawberry.ID, field: str) -> uuid.UUID:
     return decode_id(kind, value, field=field)
 
@@ -88,6 +92,16 @@ class PeopleMutations:
         except domain.ValidationError as exc:
             return invalid(exc)
         return await _cluster_op(info, people.merge_clusters, target_id=target, source_ids=sources)  # type: ignore[no-any-return]
+
+    @strawberry.mutation(description="Two clusters are different people: never suggest merging them again, "
+                                     "never recluster them together. The answer is the first cluster.")
+    async def keep_apart(self, info: Info, cluster_id: strawberry.ID, other_id: strawberry.ID) -> ClusterResult:
+        try:
+            first = _one("Cluster", cluster_id, "clusterId")
+            second = _one("Cluster", other_id, "otherId")
+        except domain.ValidationError as exc:
+            return invalid(exc)
+        return await _cluster_op(info, _keep_apart, cluster_a=first, cluster_b=second)  # type: ignore[no-any-return]
 
     @strawberry.mutation(description="Take these faces out of the cluster into a new cluster (the answer).")
     async def split_cluster(self, info: Info, id: strawberry.ID, face_ids: list[strawberry.ID]) -> ClusterResult:

@@ -53,7 +53,7 @@ def test_identity_operations(execute: Execute, sessions: SessionFactory, owner: 
     status = _data(execute("{ libraryStatus { unknownFaces people } }"))["libraryStatus"]
     assert status == {"unknownFaces": 5, "people": 0}
     assert _data(execute("mutation { recluster { queued } }"))["recluster"] == {"queued": True}
-    assert enqueued["recluster"] == [owner.id]
+    assert enqueued["recluster"] == [owner.id] * 3  # after rejectFaces, deleteCluster and recluster
 
 
 def test_merge_clusters(execute: Execute, sessions: SessionFactory, owner: User) -> None:
@@ -137,3 +137,17 @@ def test_delete_photos_removes_rows_and_blobs(execute: Execute, sessions: Sessio
         "edges": [{"node": {"faceCount": 0, "photoCount": 0, "coverFace": None}}]}
     with sessions() as session:
         assert session.get(Photo, first.id) is None
+
+
+def test_keep_apart_stops_merge_suggestions(execute: Execute, sessions: SessionFactory, owner: User) -> None:
+    lib = make_library(sessions, owner.id, photos=4, people={None: [0, 1], "Bea": [2, 3]})
+    first, second = opaque("Cluster", lib.people["unnamed-0"]), opaque("Cluster", lib.people["Bea"])
+    kept = _data(execute(f'mutation {{ keepApart(clusterId: "{first}", otherId: "{second}") {{ {CLUSTER} }} }}'))
+    assert kept["keepApart"]["id"] == first
+    with sessions() as session:
+        from core.tables import ClusterSeparation
+
+        pairs = {frozenset((row.cluster_a, row.cluster_b)) for row in session.query(ClusterSeparation).all()}
+    assert frozenset((lib.people["unnamed-0"], lib.people["Bea"])) in pairs
+    itself = _data(execute(f'mutation {{ keepApart(clusterId: "{first}", otherId: "{first}") {{ {CLUSTER} }} }}'))
+    assert itself["keepApart"]["__typename"] == "ValidationError"
