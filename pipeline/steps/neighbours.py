@@ -20,7 +20,7 @@ _BLOCK_ROWS = 512
 @dataclass(frozen=True)
 class NeighbourGraph:
     """Directed edges ``source[e] -> target[e]`` at Euclidean ``distance[e]``, sorted by
-    source, then distance."""
+    source, then distance. Symmetric: every edge is listed in both directions."""
 
     source: NDArray[np.int64]
     target: NDArray[np.int64]
@@ -28,38 +28,70 @@ class NeighbourGraph:
 
 
 def nearest_neighbours(embeddings: NDArray[np.floating], *, k: int, radius: float) -> NeighbourGraph:
-    """The (at most) ``k`` nearest other faces of every face that lie within ``radius``."""
+    """Pairs of faces within ``radius`` where one is among the other's ``k`` nearest.
+
+    Every face's k nearest within the radius are included (exactly), plus the faces that
+    count it among theirs. Each pair is computed once (the upper triangle of the distance
+    matrix, by row blocks), which halves the work of the full matrix.
+    """
     points = np.ascontiguousarray(embeddings, dtype=np.float32)
     n = len(points)
     squared_norms = np.einsum("ij,ij->i", points, points)
     # |a-b|^2 = |a|^2 + |b|^2 - 2ab as one matrix product of augmented vectors
     # [a, |a|^2, 1] . [-2b, 1, |b|^2]: no extra passes over the block. float32 keeps
     # about 6 digits of distances around 0.5, far finer than any threshold.
-    left = np.hstack([points, squared_norms[:, None], np.ones((n, 1), dtype=np.float32)])
-    right = np.ascontiguousarray(
-        np.hstack([-2.0 * points, np.ones((n, 1), dtype=np.float32), squared_norms[:, None]]).T
-    )
+    ones = np.ones((n, 1), dtype=np.float32)
+    left = np.hstack([points, squared_norms[:, None], ones])
+    right = np.ascontiguousarray(np.hstack([-2.0 * points, ones, squared_norms[:, None]]).T)
     limit = np.float32(radius * radius) if np.isfinite(radius) else np.float32(np.inf)
-    sources, targets, distances = [], [], []
+    low: list[NDArray[np.int64]] = []
+    high: list[NDArray[np.int64]] = []
+    found: list[NDArray[np.float64]] = []
+    stored = 0
     for start in range(0, n, _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, n)
-        squared = left[start:stop] @ right
-        rows = np.arange(stop - start)
-        squared[rows, rows + start] = np.inf  # a face is not its own neighbour
+        squared = left[start:stop] @ right[:, start:]
+        # Only pairs i < j: blank the block's own lower triangle and diagonal.
+        squared[np.tril_indices(stop - start)] = np.inf
         row, col = np.nonzero(squared <= limit)
-        found = np.sqrt(np.maximum(squared[row, col], 0.0)).astype(np.float64)
-        # Keep the k nearest per row: sort by (row, distance) and cut each row's run.
-        order = np.lexsort((found, row))
-        row, col, found = row[order], col[order], found[order]
-        first_of_row = np.searchsorted(row, row, side="left")
-        keep = np.arange(len(row)) - first_of_row < k
-        sources.append(row[keep].astype(np.int64) + start)
-        targets.append(col[keep].astype(np.int64))
-        distances.append(found[keep])
-    if not sources:
+        distance = np.sqrt(np.maximum(squared[row, col], 0.0)).astype(np.float64)
+        i, j = row.astype(np.int64) + start, col.astype(np.int64) + start
+        keep = _either_side_keeps(i, j, distance, k)
+        low.append(i[keep])
+        high.append(j[keep])
+        found.append(distance[keep])
+        stored += int(keep.sum())
+        if stored > 4 * n * max(k, 1):  # bound memory when faces crowd together
+            low, high, found = _compact(low, high, found, k)
+            stored = len(low[0])
+    if not low:
         empty = np.empty(0, dtype=np.int64)
         return NeighbourGraph(empty, empty, np.empty(0))
-    return NeighbourGraph(np.concatenate(sources), np.concatenate(targets), np.concatenate(distances))
+    (a,), (b,), (d,) = _compact(low, high, found, k)
+    source, target, distance = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([d, d])
+    order = np.lexsort((distance, source))
+    return NeighbourGraph(source[order], target[order], distance[order])
+
+
+def _either_side_keeps(
+    low: NDArray[np.int64], high: NDArray[np.int64], distance: NDArray[np.float64], k: int
+) -> NDArray[np.bool_]:
+    """For each pair, whether it is among the k nearest pairs of either of its faces."""
+    face = np.concatenate([low, high])
+    order = np.lexsort((np.concatenate([distance, distance]), face))
+    ranked = face[order]
+    rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
+    near = np.empty(len(face), dtype=bool)
+    near[order] = rank < k
+    return near[: len(low)] | near[len(low) :]
+
+
+def _compact(
+    low: list[NDArray[np.int64]], high: list[NDArray[np.int64]], found: list[NDArray[np.float64]], k: int
+) -> tuple[list[NDArray[np.int64]], list[NDArray[np.int64]], list[NDArray[np.float64]]]:
+    a, b, d = np.concatenate(low), np.concatenate(high), np.concatenate(found)
+    keep = _either_side_keeps(a, b, d, k)
+    return [a[keep]], [b[keep]], [d[keep]]
 
 
 def symmetric_edges(graph: NeighbourGraph) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
