@@ -1,8 +1,7 @@
 """Group unknown faces into clusters: average linkage over a sparse neighbour graph.
 
-Why this method (measured on faces-dev, see the report in docs): two groups of faces
-merge when the root mean square distance between their faces is under
-``link_distance``, so one look-alike pair cannot chain two people together (single
+Why this method: two groups of faces merge when the root mean square distance between
+their faces is under ``link_distance``, so one look-alike pair cannot chain two people together (single
 linkage and DBSCAN do that), and a stranger only joins a group when it is close to most
 of the group, not to one member of it. Two faces of one photo are never put in one
 cluster (a person appears once per photo), which also keeps look-alikes who pose
@@ -12,6 +11,11 @@ It scales because only groups with a pair of faces within ``link_distance`` (amo
 face's k exact nearest neighbours) are ever compared, and the mean squared distance
 between two groups comes from running sums (sizes, vector sums, sums of squares) in
 O(d), never from visiting pairs: n log n merges, O(n * k) memory.
+
+Measured on faces-dev (central faces, all at once, the product's embeddings): BCubed F1
+0.978, 3.6% real faces unknown, no stranger clustered; DBSCAN 0.5/2 gives 0.964 / 3.6% /
+0%, average-linkage 0.55 (sklearn) 0.975 / 3.6% / 10%, Chinese Whispers 0.55 0.986 / 2.1%
+/ 10%. 0.55 is where recall stops rising faster than precision falls (0.5: F1 0.930).
 """
 
 from __future__ import annotations

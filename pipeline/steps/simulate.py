@@ -6,6 +6,11 @@ unknown are clustered (:func:`cluster_faces`), each new group is attached to an 
 person when it clearly is one (:func:`attach_group`), and the plan is applied
 (:func:`plan_recluster`). These are the functions the real actors call; only the storage
 (here numpy arrays and dicts) differs. Used to tune thresholds and by the quality test.
+
+Faces below pipeline.ml's quality gate (``clusterable`` false) never start or grow a
+cluster in a recluster, but may join an existing person by assignment, where the
+evidence is a whole cluster of good faces (measured: BCubed F1 0.969 with this vs 0.961
+when such faces are left out entirely).
 """
 
 from __future__ import annotations

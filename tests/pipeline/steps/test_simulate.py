@@ -82,3 +82,19 @@ def test_incremental_evaluation_on_well_separated_people_is_near_perfect():
     assert report.auto_named_share == 1.0
     assert report.auto_named_wrong == 0
     assert report.held_back >= len(FACES_PER_PERSON)
+
+
+def test_low_quality_faces_never_start_a_cluster_but_may_join_a_person():
+    embeddings, person = people_faces([6, 3], spread=0.3, seed=8)
+    clusterable = [True] * 6 + [False] * 3
+    library = Library(embeddings, list(range(9)), PipelineParams(), clusterable)
+    library.add_faces(range(9))
+    # Person 1's three blurred faces would form a cluster, but low quality starts none.
+    assert (library.cluster[6:] == UNKNOWN).all()
+    assert len(set(library.cluster[:6].tolist())) == 1
+    # A blurred new face of person 0 still joins them by assignment.
+    late = np.vstack([embeddings, embeddings[:6].mean(0, keepdims=True)])
+    library = Library(late, list(range(10)), PipelineParams(), [*clusterable, False])
+    library.add_faces(range(9))
+    library.add_faces([9])
+    assert library.cluster[9] == library.cluster[0] != UNKNOWN
