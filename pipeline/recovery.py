@@ -12,9 +12,10 @@ from dramatiq.brokers.stub import StubBroker
 from dramatiq.common import dq_name
 
 from core.db import transaction
+from core.repositories import owner_jobs
 from core.repositories import photos as photo_repo
 from core.tables import utcnow
-from pipeline.enqueue import QUEUES, enqueue_photos
+from pipeline.enqueue import QUEUES, enqueue_photos, enqueue_recluster
 from pipeline.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,18 @@ def requeue_stale_photos(runtime: Runtime, *, older_than_seconds: float) -> int:
         enqueue_photos(photo_ids)
         total += len(photo_ids)
         log.info("re-enqueued %d unfinished photos", len(photo_ids))
+
+
+def requeue_lost_reclusters(runtime: Runtime) -> int:
+    """Send the recluster again for owners whose ask is long past and unserved (a lost message)."""
+    debounce = runtime.settings.recluster_debounce_seconds
+    with transaction(runtime.sessions) as session:
+        owners = owner_jobs.owners_waiting_for_recluster(
+            session, asked_before=utcnow() - timedelta(seconds=2 * debounce + 60)
+        )
+    for owner_id in owners:
+        enqueue_recluster(owner_id)
+    return len(owners)
 
 
 def photo_jobs_waiting(broker: dramatiq.Broker) -> int:
@@ -61,6 +74,7 @@ class RecoveryLoop(threading.Thread):
             try:
                 # A photo waiting behind a long queue is quiet, not lost: enqueueing it again would
                 # count an attempt per extra delivery and fail a healthy photo after three.
+                requeue_lost_reclusters(self.runtime)
                 if photo_jobs_waiting(dramatiq.get_broker()):
                     continue
                 requeue_stale_photos(self.runtime, older_than_seconds=self.stale_after)
