@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -98,12 +99,27 @@ def setup_required(sessions: SessionFactory) -> bool:
 
 def local_owner(sessions: SessionFactory) -> User:
     """The passwordless owner a fresh embedded install acts as (created on first need)."""
+    try:
+        return _local_owner_once(sessions)
+    except sa.exc.IntegrityError:
+        # Concurrent first requests both tried to create it; the other one won: use that one.
+        with sessions() as session:
+            user = user_repo.passwordless_user(session)
+        if user is None:
+            raise
+        return user
+
+
+def _local_owner_once(sessions: SessionFactory) -> User:
     with transaction(sessions) as session:
         user = user_repo.passwordless_user(session)
         if user is not None:
             return user
         name = LOCAL_OWNER
-        if user_repo.get_user_by_username(session, username=name) is not None:
+        taken = user_repo.get_user_by_username(session, username=name)
+        if taken is not None and taken.password_hash == user_repo.NO_PASSWORD:
+            return taken  # committed by a concurrent first request since the query above
+        if taken is not None:
             name = f"{LOCAL_OWNER}-{secrets.token_hex(3)}"
         return user_repo.add_user(session, user=User(username=name, password_hash=user_repo.NO_PASSWORD))
 
