@@ -12,13 +12,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -46,13 +48,17 @@ query People { people(first: 50) { totalCount
   edges { node { id name faceCount photoCount coverFace { id cropUrl box { x y width height } } } } } }
 """
 
-PAGE_SQL = """
-SELECT * FROM photos WHERE owner_id = %(owner)s AND {people}
-ORDER BY taken_at DESC NULLS FIRST, record_id DESC LIMIT 51
-"""
-COUNT_SQL = "SELECT count(*) FROM photos WHERE owner_id = %(owner)s AND {people}"
-PERSON_SQL = ("record_id IN (SELECT photo_id FROM faces WHERE cluster_id IN (SELECT record_id FROM face_clusters "
-              "WHERE owner_id = %(owner)s AND name_key = %({key})s))")
+# The app's statements for photos of NAME (core.repositories.search): names to cluster ids first,
+# then the page with plain ids (IN lists, so the planner sees each cluster's size), then the count.
+PEOPLE_IDS_SQL = """SELECT record_id, name_key, photo_count FROM face_clusters
+WHERE owner_id = %(owner)s AND name_key IN ({keys})"""
+PAGE_SQL = """{with_} SELECT * FROM photos WHERE owner_id = %(owner)s AND {people}
+ORDER BY taken_at DESC NULLS FIRST, record_id DESC LIMIT 51"""
+PERSON_SQL = "record_id IN (SELECT photo_id FROM faces WHERE cluster_id IN ({ids}))"
+CANDIDATES_SQL = """WITH candidates AS MATERIALIZED (
+SELECT photo_id FROM faces f WHERE cluster_id IN ({ids}) {others})"""
+ALSO_SQL = "AND EXISTS (SELECT 1 FROM faces g WHERE g.photo_id = f.photo_id AND g.cluster_id IN ({ids}))"
+COUNT_SQL = "SELECT count(DISTINCT photo_id) FROM faces f WHERE cluster_id IN ({ids}) {others}"
 FACES_SQL = "SELECT * FROM faces WHERE photo_id = ANY(%(ids)s) AND owner_id = %(owner)s"
 CLUSTERS_SQL = "SELECT * FROM face_clusters WHERE record_id = ANY(%(ids)s) AND owner_id = %(owner)s"
 PEOPLE_SQL = """SELECT * FROM face_clusters WHERE owner_id = %(owner)s AND name_key IS NOT NULL AND hidden IS false
@@ -62,7 +68,7 @@ PEOPLE_COUNT_SQL = "SELECT count(*) FROM face_clusters WHERE owner_id = %(owner)
 COVERS_SQL = "SELECT * FROM faces WHERE record_id = ANY(%(ids)s) AND owner_id = %(owner)s"
 
 
-def _copy(conn: psycopg.Connection, table: str, columns: list[str], rows: list[tuple[object, ...]]) -> None:
+def _copy(conn: psycopg.Connection, table: str, columns: list[str], rows: Iterable[Sequence[object]]) -> None:
     with conn.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
@@ -113,7 +119,10 @@ def fill(url: str, *, photos: int, faces_per_photo: int, people: int, seed: int 
                   FROM faces WHERE cluster_id IS NOT NULL GROUP BY cluster_id) s
             WHERE c.record_id = s.cluster_id""")
         conn.commit()
-        conn.execute("ANALYZE")
+    with psycopg.connect(url, autocommit=True) as conn:
+        # What autovacuum does soon after a bulk load: statistics, and the visibility map that lets
+        # index-only scans skip the table.
+        conn.execute("VACUUM ANALYZE")
     return owner, names
 
 
@@ -139,26 +148,53 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def timed(runs: int, action: Callable[[int], object]) -> list[float]:
+def timed_pair(runs: int, first: Callable[[int], object], second: Callable[[int], object]
+               ) -> tuple[list[float], list[float]]:
+    """Samples of two ways to the same answer, taken turn about so that a change in the machine's
+    load (it is shared) weighs on both alike."""
     for i in range(min(20, runs)):
-        action(i)  # warm caches and the connection
-    samples = []
+        first(i)  # warm caches and the connections
+        second(i)
+    samples: tuple[list[float], list[float]] = ([], [])
     for i in range(runs):
-        start = time.perf_counter()
-        action(i)
-        samples.append((time.perf_counter() - start) * 1000)
+        for action, found in ((first, samples[0]), (second, samples[1])) if i % 2 else (
+                (second, samples[1]), (first, samples[0])):
+            start = time.perf_counter()
+            action(i)
+            found.append((time.perf_counter() - start) * 1000)
     return samples
 
 
+def _placeholders(prefix: str, values: list[object], params: dict[str, object]) -> str:
+    """An ``IN`` list of one parameter per value, as SQLAlchemy sends it (an array would hide the values
+    from the planner's statistics)."""
+    names = []
+    for n, value in enumerate(values):
+        params[f"{prefix}{n}"] = value
+        names.append(f"%({prefix}{n})s")
+    return ", ".join(names)
+
+
 def bare_photos_of(conn: psycopg.Connection, owner: uuid.UUID, keys: list[str]) -> int:
+    """The statements the app sends for PhotosOf(names, ALL), each written out by hand."""
+    from core.repositories.search import SMALL_PERSON_PHOTOS
+
     params: dict[str, object] = {"owner": owner}
-    people = []
-    for n, key in enumerate(keys):
-        params[f"k{n}"] = key
-        people.append(PERSON_SQL.replace("%(" + "{key}" + ")s", f"%(k{n})s"))
-    where = " AND ".join(people)
-    page = conn.execute(PAGE_SQL.format(people=where), params).fetchall()
-    conn.execute(COUNT_SQL.format(people=where), params).fetchone()
+    found = conn.execute(PEOPLE_IDS_SQL.format(keys=_placeholders("k", list(keys), params)), params).fetchall()
+    people = sorted(([(cid, count) for cid, key, count in found if key == wanted] for wanted in keys),
+                    key=lambda person: sum(count for _, count in person))
+    if any(not person for person in people):
+        return 0
+    ids = [_placeholders(f"p{n}_", [cid for cid, _ in person], params) for n, person in enumerate(people)]
+    others = " ".join(ALSO_SQL.format(ids=other) for other in ids[1:])
+    if len(people) > 1 and sum(count for _, count in people[0]) <= SMALL_PERSON_PHOTOS:
+        page_sql = PAGE_SQL.format(with_=CANDIDATES_SQL.format(ids=ids[0], others=others),
+                                   people="record_id IN (SELECT photo_id FROM candidates)")
+    else:
+        page_sql = PAGE_SQL.format(with_="", people=" AND ".join(PERSON_SQL.format(ids=one) for one in ids))
+    page = conn.execute(page_sql, params).fetchall()
+    if len(page) > 50 and (len(people) > 1 or len(people[0]) > 1):  # one cluster: its photo_count
+        conn.execute(COUNT_SQL.format(ids=ids[0], others=others), params).fetchone()
     faces = conn.execute(FACES_SQL, {"owner": owner, "ids": [row[0] for row in page]}).fetchall()
     cluster_ids = list({face[7] for face in faces if face[7] is not None})
     conn.execute(CLUSTERS_SQL, {"owner": owner, "ids": cluster_ids}).fetchall()
@@ -173,92 +209,143 @@ def bare_people(conn: psycopg.Connection, owner: uuid.UUID) -> int:
     return len(rows)
 
 
+def _drop_stale_databases() -> None:
+    """Drop the databases of earlier runs whose process is gone (killed before it could clean up)."""
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        names = [row[0] for row in admin.execute(
+            "SELECT datname FROM pg_database WHERE datname ~ '^facesort_bench_[0-9]+$'").fetchall()]
+        for name in names:
+            try:
+                os.kill(int(name.rsplit("_", 1)[1]), 0)
+            except ProcessLookupError:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                print(f"dropped {name}, left by a run that died")
+            except PermissionError:
+                pass  # alive, someone else's
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # so that the database is dropped on the way out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--photos", type=int, default=100_000)
     parser.add_argument("--faces-per-photo", type=int, default=2)
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--keep", action="store_true", help="keep the filled database (for EXPLAIN ANALYZE)")
+    parser.add_argument("--database", help="measure a database an earlier --keep run filled (no fill, no drop)")
     args = parser.parse_args()
 
-    name = f"facesort_bench_{os.getpid()}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    signal.signal(signal.SIGTERM, _stop)
+    _drop_stale_databases()
+    name = args.database.rsplit("/", 1)[1] if args.database else (
+        f"facesort_bench_{'keep_' if args.keep else ''}{os.getpid()}")
     url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    server = None
+    if not args.database:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    data_dir = Path(f"/tmp/{name}_data")
     try:
-        from core.migrate import upgrade
+        if not args.database:
+            from core.migrate import upgrade
 
-        upgrade(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        started = time.perf_counter()
-        owner, _ = fill(url, photos=args.photos, faces_per_photo=args.faces_per_photo, people=args.people)
-        print(f"filled {args.photos} photos, {args.photos * args.faces_per_photo} faces, {args.people} people "
-              f"in {time.perf_counter() - started:.1f} s")
-        from core.db import make_engine, make_session_factory
-        from core.services.accounts import create_api_token
+            upgrade(url.replace("postgresql://", "postgresql+psycopg://", 1))
+            started = time.perf_counter()
+            fill(url, photos=args.photos, faces_per_photo=args.faces_per_photo, people=args.people)
+            print(f"filled {args.photos} photos, {args.photos * args.faces_per_photo} faces, {args.people} people "
+                  f"in {time.perf_counter() - started:.1f} s")
+        measure(url, runs=args.runs, data_dir=data_dir)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        if args.keep:
+            print(f"kept {url}")
+        elif not args.database:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-        engine = make_engine(url)
-        _, token = create_api_token(make_session_factory(engine), user_id=owner, name="bench")
-        engine.dispose()
 
-        port = _free_port()
-        env = {**os.environ, "FACESORT_DATABASE_URL": url, "FACESORT_DATA_DIR": f"/tmp/{name}",
-               "FACESORT_SECRET_KEY": "bench-secret-key", "PYTHONPATH": str(REPO)}
-        server = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, cwd=REPO)
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"},
-                              timeout=30)
-        for _ in range(600):  # a loaded machine may take a while to import the app
-            if server.poll() is not None:
-                raise SystemExit("the server exited at start-up")
-            try:
-                if client.get("/healthz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        # Names of people with at least 50 photos: the first page is full.
-        with psycopg.connect(url) as conn:
-            popular = [row[0] for row in conn.execute(
-                "SELECT name FROM face_clusters WHERE photo_count >= 60 ORDER BY random() LIMIT 40").fetchall()]
-        pairs_with_photos = []
-        with psycopg.connect(url) as conn:
-            for row in conn.execute("""SELECT a.name, b.name FROM face_clusters a JOIN face_clusters b
-                    ON a.name < b.name WHERE a.photo_count > 500 AND b.photo_count > 200 LIMIT 40""").fetchall():
-                pairs_with_photos.append([row[0], row[1]])
-        rng = random.Random(7)
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
-        def http(query: str, variables: dict[str, object]) -> None:
-            response = client.post("/graphql", json={"query": query, "variables": variables})
-            body = response.json()
-            assert response.status_code == 200, body
-            assert "errors" not in body, body
 
-        ops: list[tuple[str, Callable[[int], object], Callable[[psycopg.Connection, int], object]]] = [
+def measure(url: str, *, runs: int, data_dir: Path) -> None:
+    """Start the app on the filled database and print the table."""
+    from core.db import make_engine, make_session_factory
+    from core.services.accounts import create_api_token
+
+    with psycopg.connect(url) as conn:
+        owner = conn.execute("SELECT record_id FROM users WHERE username = 'bench'").fetchone()[0]  # type: ignore[index]
+    engine = make_engine(url)
+    _, token = create_api_token(make_session_factory(engine), user_id=owner, name="bench")
+    engine.dispose()
+
+    port = _free_port()
+    env = {**os.environ, "FACESORT_DATABASE_URL": url, "FACESORT_DATA_DIR": str(data_dir),
+           "FACESORT_SECRET_KEY": "bench-secret-key", "PYTHONPATH": str(REPO)}
+    server = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, cwd=REPO)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"},
+                          timeout=30) as client:
+            _wait_until_up(server, client)
+            _measure_operations(url, owner, client, runs)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_until_up(server: subprocess.Popen[bytes], client: httpx.Client) -> None:
+    for _ in range(600):  # a loaded machine may take a while to import the app
+        if server.poll() is not None:
+            raise SystemExit("the server exited at start-up")
+        try:
+            if client.get("/healthz").status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not answer /healthz")
+
+
+def _measure_operations(url: str, owner: uuid.UUID, client: httpx.Client, runs: int) -> None:
+    with psycopg.connect(url) as conn:
+        # People with at least 60 photos (a full first page), in a fixed order so runs compare.
+        popular = [row[0] for row in conn.execute(
+            "SELECT name FROM face_clusters WHERE photo_count >= 60 ORDER BY name LIMIT 40").fetchall()]
+        pairs_with_photos = [[row[0], row[1]] for row in conn.execute(
+            """SELECT a.name, b.name FROM face_clusters a JOIN face_clusters b
+               ON a.name < b.name WHERE a.photo_count > 500 AND b.photo_count > 200 LIMIT 40""").fetchall()]
+    random.Random(7).shuffle(popular)
+
+    def http(query: str, variables: dict[str, object]) -> None:
+        response = client.post("/graphql", json={"query": query, "variables": variables})
+        body = response.json()
+        assert response.status_code == 200, body
+        assert "errors" not in body, body
+
+    def keys(names: list[str]) -> list[str]:
+        return [name.lower().replace("ü", "u") for name in names]
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        ops: list[tuple[str, Callable[[int], object], Callable[[int], object]]] = [
             ("photos of NAME, first page",
              lambda i: http(PHOTOS_OF, {"names": [popular[i % len(popular)]]}),
-             lambda conn, i: bare_photos_of(conn, owner, [popular[i % len(popular)].lower().replace("ü", "u")])),
+             lambda i: bare_photos_of(conn, owner, keys([popular[i % len(popular)]]))),
             ("two people, ALL",
              lambda i: http(PHOTOS_OF, {"names": pairs_with_photos[i % len(pairs_with_photos)]}),
-             lambda conn, i: bare_photos_of(conn, owner, [n.lower().replace("ü", "u")
-                                                          for n in pairs_with_photos[i % len(pairs_with_photos)]])),
-            ("people list (50, cover faces)", lambda i: http(PEOPLE, {}), lambda conn, i: bare_people(conn, owner)),
+             lambda i: bare_photos_of(conn, owner, keys(pairs_with_photos[i % len(pairs_with_photos)]))),
+            ("people list (50, cover faces)", lambda i: http(PEOPLE, {}), lambda i: bare_people(conn, owner)),
         ]
-        rng.shuffle(popular)
-        print()
+        print(f"\nload average before: {_load()}")
         print("| operation | HTTP p50 ms | HTTP p95 ms | bare SQL p50 ms | bare SQL p95 ms | p95 ratio |")
         print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        with psycopg.connect(url, autocommit=True) as conn:
-            for label, over_http, bare in ops:
-                http_p50, http_p95 = percentiles(timed(args.runs, over_http))
-                sql_p50, sql_p95 = percentiles(timed(args.runs, lambda i, bare=bare: bare(conn, i)))
-                print(f"| {label} | {http_p50:.1f} | {http_p95:.1f} | {sql_p50:.1f} | {sql_p95:.1f} | "
-                      f"{http_p95 / sql_p95:.2f}x |")
-        client.close()
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for label, over_http, bare in ops:
+            http_samples, sql_samples = timed_pair(runs, over_http, bare)
+            http_p50, http_p95 = percentiles(http_samples)
+            sql_p50, sql_p95 = percentiles(sql_samples)
+            print(f"| {label} | {http_p50:.1f} | {http_p95:.1f} | {sql_p50:.1f} | {sql_p95:.1f} | "
+                  f"{http_p95 / sql_p95:.2f}x |", flush=True)
+        print(f"load average after: {_load()}")
 
 
 if __name__ == "__main__":

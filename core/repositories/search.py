@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from core.media import fold
@@ -55,33 +56,109 @@ def _contains(column: Any, text: str) -> sa.ColumnElement[bool]:
     return sa.func.lower(column).like(like_pattern(text.lower()), escape="\\")
 
 
-def _photos_of_clusters(cluster_ids: Sequence[uuid.UUID]) -> sa.Select[Any]:
-    return select(Face.photo_id).where(col(Face.cluster_id).in_(cluster_ids))
+# A person wanted by ALL whose photos are at most this many is searched from their photos up: their
+# faces, then the other people's faces among those photos, then a sort of what is left. Past it the
+# planner walks the owner's photos newest first and stops at the first page, which is what it
+# would also choose, wrongly, for two people seldom seen together (it guesses their overlap as if
+# independent) and then reads most of the library to fill a page.
+SMALL_PERSON_PHOTOS = 5000
+_PEOPLE_CACHE = "facesort.search.people"
 
 
-def _photos_of_names(owner_id: uuid.UUID, keys: Sequence[str]) -> sa.Select[Any]:
-    clusters = select(FaceCluster.id).where(FaceCluster.owner_id == owner_id, col(FaceCluster.name_key).in_(keys))
-    return select(Face.photo_id).where(col(Face.cluster_id).in_(clusters))
+@dataclass(frozen=True)
+class WantedPerson:
+    """One person a search asks for: the owner's clusters behind a name or id, and their photo count."""
+
+    cluster_ids: tuple[uuid.UUID, ...]
+    photo_count: int
 
 
-def _person_conditions(owner_id: uuid.UUID, query: PhotoQuery) -> list[sa.ColumnElement[bool]]:
-    conditions: list[sa.ColumnElement[bool]]
-    keys = [key for key in dict.fromkeys(fold(name) for name in query.person_names) if key]
-    ids = list(dict.fromkeys(query.person_ids))
+def _wanted_keys(query: PhotoQuery) -> tuple[tuple[str, ...], tuple[uuid.UUID, ...]]:
+    keys = tuple(key for key in dict.fromkeys(fold(name) for name in query.person_names) if key)
+    return keys, tuple(dict.fromkeys(query.person_ids))
+
+
+def wanted_people(session: Session, *, owner_id: uuid.UUID, query: PhotoQuery) -> list[WantedPerson] | None:
+    """The people ``query`` asks for, as cluster ids; None when it asks for nobody.
+
+    One small query turns names into ids first, so that the photo query carries plain cluster ids
+    and the planner can use its statistics of each cluster's size to choose between walking the
+    photos newest first and starting from the person's faces. For ALL, a name or id nobody in the
+    library has gives a person with no clusters (no photo matches); for ANY, the people found are
+    merged into one. The answer is kept for the rest of the session's transaction, so the page and
+    its count resolve the names once.
+    """
+    keys, ids = _wanted_keys(query)
     if not keys and not ids:
-        return []
+        return None
+    wanted = (owner_id, keys, ids, query.person_match_all)
+    cached = session.info.get(_PEOPLE_CACHE)
+    if cached is not None and cached[0] is session.get_transaction() and cached[1] == wanted:
+        return list(cached[2])
+    found = select(FaceCluster.id, FaceCluster.name_key, FaceCluster.photo_count).where(
+        FaceCluster.owner_id == owner_id,
+        sa.or_(col(FaceCluster.name_key).in_(keys), col(FaceCluster.id).in_(ids)),
+    )
+    clusters: dict[str | uuid.UUID, list[tuple[uuid.UUID, int]]] = defaultdict(list)
+    for cluster_id, name_key, photo_count in session.exec(found).all():
+        if cluster_id in ids:
+            clusters[cluster_id].append((cluster_id, photo_count))
+        if name_key in keys:
+            clusters[name_key].append((cluster_id, photo_count))
+    asked: list[str | uuid.UUID] = [*ids, *keys]
+    groups = [clusters[key] for key in asked]
     if not query.person_match_all:
-        parts = ([_photos_of_clusters(ids)] if ids else []) + ([_photos_of_names(owner_id, keys)] if keys else [])
-        return [col(Photo.id).in_(sa.union(*parts) if len(parts) > 1 else parts[0])]
-    # ALL: one semi-join per person; a name nobody has matches no photo at all.
-    conditions = [col(Photo.id).in_(_photos_of_clusters([cid])) for cid in ids]
-    conditions += [col(Photo.id).in_(_photos_of_names(owner_id, [key])) for key in keys]
-    return conditions
+        groups = [[pair for group in groups for pair in group]]
+    people = [
+        WantedPerson(cluster_ids=tuple(dict.fromkeys(cid for cid, _ in group)),
+                     photo_count=sum(dict(group).values()))
+        for group in groups
+    ]
+    people = list({person.cluster_ids: person for person in people}.values())
+    session.info[_PEOPLE_CACHE] = (session.get_transaction(), wanted, tuple(people))
+    return people
 
 
-def photo_conditions(owner_id: uuid.UUID, query: PhotoQuery) -> list[sa.ColumnElement[bool]]:
+def _photo_ids_of(person: WantedPerson) -> sa.Select[Any]:
+    return select(Face.photo_id).where(col(Face.cluster_id).in_(person.cluster_ids))
+
+
+def _in_photo(face: Any, person: WantedPerson) -> sa.ColumnElement[bool]:
+    """This face's photo also shows ``person``."""
+    other = aliased(Face)
+    return sa.exists().where(col(other.photo_id) == face.photo_id, col(other.cluster_id).in_(person.cluster_ids))
+
+
+def _person_conditions(people: Sequence[WantedPerson]) -> list[sa.ColumnElement[bool]]:
+    if any(not person.cluster_ids for person in people):
+        return [sa.false()]
+    people = sorted(people, key=lambda person: person.photo_count)
+    smallest, others = people[0], people[1:]
+    if others and smallest.photo_count <= SMALL_PERSON_PHOTOS:
+        # MATERIALIZED keeps the planner from folding the few candidates back into a walk.
+        candidates = (
+            select(Face.photo_id)
+            .where(col(Face.cluster_id).in_(smallest.cluster_ids), *(_in_photo(Face, p) for p in others))
+            .cte("candidates").prefix_with("MATERIALIZED")
+        )
+        return [col(Photo.id).in_(select(candidates.c.photo_id))]
+    return [col(Photo.id).in_(_photo_ids_of(person)) for person in people]
+
+
+def _photo_conditions(
+    owner_id: uuid.UUID, query: PhotoQuery, people: Sequence[WantedPerson] | None = None
+) -> list[sa.ColumnElement[bool]]:
+    """The WHERE of a search; ``people`` are ``wanted_people(...)`` of the same query."""
     where: list[sa.ColumnElement[bool]] = [col(Photo.owner_id) == owner_id]
-    where += _person_conditions(owner_id, query)
+    if people is not None:
+        where += _person_conditions(people)
+    where += _photo_filters(query)
+    return where
+
+
+def _photo_filters(query: PhotoQuery) -> list[sa.ColumnElement[bool]]:
+    """Conditions on anything but the people."""
+    where: list[sa.ColumnElement[bool]] = []
     if query.taken_after is not None:
         where.append(col(Photo.taken_at) >= query.taken_after)
     if query.taken_before is not None:
@@ -114,6 +191,7 @@ def photo_conditions(owner_id: uuid.UUID, query: PhotoQuery) -> list[sa.ColumnEl
 
 def _ordering(order: PhotoOrder) -> list[Any]:
     # Newest first puts not-yet-dated (just uploaded) photos on top, which is where a person looks.
+    # taken_desc is ix_photos_owner_taken read backwards, so a page can stop after its rows.
     if order == PhotoOrder.taken_desc:
         return [col(Photo.taken_at).desc().nulls_first(), col(Photo.id).desc()]
     if order == PhotoOrder.taken_asc:
@@ -124,15 +202,40 @@ def _ordering(order: PhotoOrder) -> list[Any]:
 
 
 def search_photos(session: Session, *, owner_id: uuid.UUID, query: PhotoQuery, limit: int, offset: int) -> list[Photo]:
+    people = wanted_people(session, owner_id=owner_id, query=query)
+    if people is not None and any(not person.cluster_ids for person in people):
+        return []
     statement = (
-        select(Photo).where(*photo_conditions(owner_id, query)).order_by(*_ordering(query.order))
+        select(Photo).where(*_photo_conditions(owner_id, query, people)).order_by(*_ordering(query.order))
         .limit(limit).offset(offset)
     )
     return list(session.exec(statement).all())
 
 
 def count_photos(session: Session, *, owner_id: uuid.UUID, query: PhotoQuery) -> int:
-    statement = select(sa.func.count()).select_from(Photo).where(*photo_conditions(owner_id, query))
+    people = wanted_people(session, owner_id=owner_id, query=query)
+    if people is None or _photo_filters(query):
+        statement = select(sa.func.count()).select_from(Photo).where(*_photo_conditions(owner_id, query, people))
+        return int(session.exec(statement).one())
+    return _count_photos_of(session, people)
+
+
+def _count_photos_of(session: Session, people: Sequence[WantedPerson]) -> int:
+    """Photos showing every one of ``people``, counted on the faces' (cluster, photo) index alone.
+
+    The people are the owner's clusters, so their faces are on the owner's photos: no photo row
+    needs reading. One person who is one cluster has the count the cluster keeps (the number the
+    people list shows, recounted in the transaction of every change to the cluster's faces).
+    """
+    if any(not person.cluster_ids for person in people):
+        return 0
+    people = sorted(people, key=lambda person: person.photo_count)
+    smallest, others = people[0], people[1:]
+    if not others and len(smallest.cluster_ids) == 1:
+        return smallest.photo_count
+    statement = select(sa.func.count(sa.distinct(col(Face.photo_id)))).where(
+        col(Face.cluster_id).in_(smallest.cluster_ids), *(_in_photo(Face, person) for person in others)
+    )
     return int(session.exec(statement).one())
 
 
@@ -205,19 +308,32 @@ def faces_of_clusters(
 def photos_of_clusters(
     session: Session, *, cluster_ids: Sequence[uuid.UUID], limit: int, offset: int
 ) -> dict[uuid.UUID, list[Photo]]:
-    """A page of each cluster's photos, newest first (one window query for all clusters)."""
-    pairs = select(Face.cluster_id, Face.photo_id).where(col(Face.cluster_id).in_(cluster_ids)).distinct().subquery()
-    rank = sa.func.row_number().over(
-        partition_by=pairs.c.cluster_id,
-        order_by=(col(Photo.taken_at).desc().nulls_first(), col(Photo.id).desc()),
-    ).label("rank")
-    ranked = (
-        select(pairs.c.cluster_id, col(Photo.id).label("photo_id"), rank)
-        .join(Photo, col(Photo.id) == pairs.c.photo_id).subquery()
-    )
+    """A page of each cluster's photos, newest first, in one statement.
+
+    Each cluster's page is its own part of a UNION ALL, planned like ``photos(filter: {personIds})``:
+    a big cluster walks ix_photos_owner_taken and stops at the page, a small one gathers its photos
+    and sorts them. (One window over every photo of the clusters read all 75k photos of a person in
+    75% of a 100k library to show 50.)
+    """
+    ids = list(dict.fromkeys(cluster_ids))
+    if not ids:
+        return {}
+    parts = []
+    for cluster_id in ids:
+        # The cluster's owner as a sub-select: the walk needs it first in the index.
+        owner = select(FaceCluster.owner_id).where(FaceCluster.id == cluster_id).scalar_subquery()
+        page = (
+            select(sa.literal(cluster_id, sa.Uuid()).label("cluster_id"),
+                   col(Photo.id).label("photo_id"))
+            .where(col(Photo.owner_id) == owner,
+                   col(Photo.id).in_(select(Face.photo_id).where(Face.cluster_id == cluster_id)))
+            .order_by(*_ordering(PhotoOrder.taken_desc)).limit(limit).offset(offset).subquery()
+        )
+        parts.append(select(page.c.cluster_id, page.c.photo_id))
+    pages = sa.union_all(*parts).subquery()
     query = (
-        select(ranked.c.cluster_id, Photo).join(ranked, ranked.c.photo_id == col(Photo.id))
-        .where(ranked.c.rank > offset, ranked.c.rank <= offset + limit).order_by(ranked.c.cluster_id, ranked.c.rank)
+        select(pages.c.cluster_id, Photo).join(Photo, col(Photo.id) == pages.c.photo_id)
+        .order_by(pages.c.cluster_id, *_ordering(PhotoOrder.taken_desc))
     )
     found: dict[uuid.UUID, list[Photo]] = defaultdict(list)
     for cluster_id, photo in session.exec(query).all():

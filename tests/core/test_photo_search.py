@@ -1,0 +1,160 @@
+"""Photo search by people: every path of core.repositories.search against a count done by hand."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import pytest
+from sqlmodel import col, select
+
+from core.db import SessionFactory
+from core.repositories import search
+from core.repositories.search import PhotoOrder, PhotoQuery
+from core.tables import FaceCluster, Photo, User
+from tests.conftest import make_user
+from tests.schema.factories import BASE_TIME, Library, face_row, make_library
+
+PEOPLE = {
+    "Ann": range(40),  # in most photos
+    "Bob": range(0, 40, 3),
+    "Cid": [3, 9, 21, 33],
+    "Dup": [1, 2, 5],  # a second cluster named "Dup" is added below
+    None: [7, 8],
+}
+
+
+@pytest.fixture
+def library(sessions: SessionFactory, owner: User) -> Library:
+    found = make_library(sessions, owner.id, photos=44, people=PEOPLE, unknown_faces_in=[0, 41])
+    with sessions() as session:
+        photos = {photo.id: photo for photo in session.exec(select(Photo)).all()}
+        # Undated photos come first newest-first; equal dates fall back to the id.
+        for index in (4, 30):
+            photos[found.photos[index].id].taken_at = None
+        for index in (10, 11, 12):
+            photos[found.photos[index].id].taken_at = BASE_TIME - timedelta(days=100)
+        session.add_all(photos.values())
+        other = FaceCluster(owner_id=owner.id, name="Dup", name_key="dup", face_count=2, photo_count=2)
+        session.add(other)
+        session.flush()
+        for index in (5, 6):
+            face = face_row(owner.id, found.photos[index].id, other.id, x=700.0)
+            session.add(face)
+            found.faces.append(face)
+        found.people["Dup 2"] = other.id
+        session.commit()
+    return found
+
+
+def _members(library: Library) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Photo ids of each cluster, from the rows as written."""
+    found: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for face in library.faces:
+        if face.cluster_id is not None:
+            found.setdefault(face.cluster_id, set()).add(face.photo_id)
+    return found
+
+
+def _expected(sessions: SessionFactory, library: Library, groups: Sequence[Sequence[str]], match_all: bool,
+              ) -> list[uuid.UUID]:
+    """Newest first; ``groups``: for each person asked for, the names of the clusters behind them."""
+    members = _members(library)
+    wanted = [set().union(*(members.get(library.people[name], set()) for name in group)) for group in groups]
+    chosen = set.intersection(*wanted) if match_all else set().union(*wanted)
+    with sessions() as session:
+        rows = [photo for photo in session.exec(select(Photo)).all() if photo.id in chosen]
+    rows.sort(key=lambda p: (p.taken_at.replace(tzinfo=None) if p.taken_at else datetime.min, p.id), reverse=True)
+    rows.sort(key=lambda p: p.taken_at is not None)  # undated first
+    return [photo.id for photo in rows]
+
+
+def _search(sessions: SessionFactory, owner_id: uuid.UUID, query: PhotoQuery, limit: int = 100,
+            offset: int = 0) -> tuple[list[uuid.UUID], int]:
+    with sessions() as session:
+        rows = search.search_photos(session, owner_id=owner_id, query=query, limit=limit, offset=offset)
+        return [row.id for row in rows], search.count_photos(session, owner_id=owner_id, query=query)
+
+
+CASES = [
+    (["Ann"], [["Ann"]], True),
+    (["ann", "BOB"], [["Ann"], ["Bob"]], True),
+    (["Ann", "Bob", "Cid"], [["Ann"], ["Bob"], ["Cid"]], True),
+    (["Dup"], [["Dup", "Dup 2"]], True),  # one name, two clusters: photos of either
+    (["Dup", "Ann"], [["Dup", "Dup 2"], ["Ann"]], True),
+    (["Ann", "Nobody"], [], True),
+    (["Bob", "Cid"], [["Bob"], ["Cid"]], False),
+    (["Dup", "Nobody"], [["Dup", "Dup 2"]], False),
+    (["Nobody"], [], False),
+]
+
+
+@pytest.mark.parametrize("small_person_photos", [5000, 0], ids=["from-the-smallest-person", "walk-the-photos"])
+@pytest.mark.parametrize(("names", "groups", "match_all"), CASES)
+def test_people_by_name(sessions: SessionFactory, library: Library, monkeypatch: pytest.MonkeyPatch,
+                        small_person_photos: int, names: list[str], groups: list[list[str]], match_all: bool) -> None:
+    monkeypatch.setattr(search, "SMALL_PERSON_PHOTOS", small_person_photos)
+    expected = _expected(sessions, library, groups, match_all) if groups else []
+    query = PhotoQuery(person_names=names, person_match_all=match_all)
+    assert _search(sessions, library.owner_id, query) == (expected, len(expected))
+    # Pages are slices of the same order, and the count does not depend on the page.
+    assert _search(sessions, library.owner_id, query, limit=4, offset=3) == (expected[3:7], len(expected))
+
+
+def test_people_by_id_and_name_together(sessions: SessionFactory, library: Library) -> None:
+    ann, bob = library.people["Ann"], library.people["Bob"]
+    both = _expected(sessions, library, [["Ann"], ["Bob"]], True)
+    for query in (PhotoQuery(person_ids=[ann, bob]), PhotoQuery(person_ids=[ann], person_names=["Bob"])):
+        assert _search(sessions, library.owner_id, query) == (both, len(both))
+    only_bob = _expected(sessions, library, [["Bob"]], True)
+    query = PhotoQuery(person_ids=[bob, bob], person_names=["Bob", "bob"])
+    assert _search(sessions, library.owner_id, query) == (only_bob, len(only_bob))
+
+
+def test_other_filters_with_people(sessions: SessionFactory, library: Library) -> None:
+    after = BASE_TIME - timedelta(days=20)
+    with sessions() as session:
+        dated = set(session.exec(select(Photo.id).where(col(Photo.taken_at) >= after)).all())
+    expected = [pid for pid in _expected(sessions, library, [["Ann"], ["Bob"]], True) if pid in dated]
+    query = PhotoQuery(person_names=["Ann", "Bob"], taken_after=after)
+    assert _search(sessions, library.owner_id, query) == (expected, len(expected))
+    oldest_first = PhotoQuery(person_names=["Cid"], order=PhotoOrder.taken_asc)
+    assert _search(sessions, library.owner_id, oldest_first)[0] == _expected(sessions, library, [["Cid"]], True)[::-1]
+
+
+def test_another_libraries_people_match_nothing(sessions: SessionFactory, library: Library) -> None:
+    stranger = make_user(sessions, "stranger")
+    theirs = make_library(sessions, stranger.id, photos=3, people={"Ann": [0, 1, 2]})
+    assert _search(sessions, library.owner_id, PhotoQuery(person_ids=[theirs.people["Ann"]])) == ([], 0)
+    mine = _expected(sessions, library, [["Ann"]], True)
+    assert _search(sessions, library.owner_id, PhotoQuery(person_ids=[theirs.people["Ann"], library.people["Ann"]],
+                                                           person_match_all=False)) == (mine, len(mine))
+    # Their "Ann" is not mine: the name resolves in the caller's library only.
+    assert _search(sessions, stranger.id, PhotoQuery(person_names=["Ann"]))[1] == 3
+
+
+def test_a_rename_is_seen_by_the_next_transaction(sessions: SessionFactory, library: Library) -> None:
+    with sessions() as session:
+        query = PhotoQuery(person_names=["Cid"])
+        assert search.count_photos(session, owner_id=library.owner_id, query=query) == 4
+        cluster = session.get(FaceCluster, library.people["Cid"])
+        assert cluster is not None
+        cluster.name, cluster.name_key = "Cyd", "cyd"
+        session.add(cluster)
+        session.commit()
+        assert search.count_photos(session, owner_id=library.owner_id, query=query) == 0
+        assert search.search_photos(session, owner_id=library.owner_id, query=query, limit=10, offset=0) == []
+
+
+def test_a_page_of_photos_for_each_cluster(sessions: SessionFactory, library: Library) -> None:
+    names = ["Ann", "Cid", "Dup 2", "unnamed-4"]
+    wanted = [library.people[name] for name in names]
+    with sessions() as session:
+        first = search.photos_of_clusters(session, cluster_ids=[*wanted, wanted[0]], limit=5, offset=0)
+        second = search.photos_of_clusters(session, cluster_ids=wanted, limit=5, offset=5)
+    for name, cluster_id in zip(names, wanted, strict=True):
+        # The cluster's own photos, as the search by id would list them.
+        expected = _expected(sessions, library, [[name]], True)
+        assert [photo.id for photo in first.get(cluster_id, [])] == expected[:5]
+        assert [photo.id for photo in second.get(cluster_id, [])] == expected[5:10]
