@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from PIL import Image
@@ -53,7 +53,8 @@ class DlibEmbedder:
         self._encoder = dlib.face_recognition_model_v1(models.face_recognition_model_location())
         self._lock = threading.Lock()
 
-    def shapes(self, pixels: np.ndarray, detections: Sequence[Detection], scale: float) -> list:
+    def shapes(self, pixels: np.ndarray, detections: Sequence[Detection], scale: float) -> list[Any]:
+        """dlib's 5-point shapes, found inside each MTCNN box (pixels of ``pixels``)."""
         import dlib
 
         shapes = []
@@ -85,7 +86,8 @@ class DlibEmbedder:
                 mirrored = [np.ascontiguousarray(chip[:, ::-1]) for chip in chips]
                 vectors = self._encoder.compute_face_descriptor(chips + mirrored, self.num_jitters)
                 both = np.asarray(vectors, dtype=np.float32).reshape(2, len(chips), self.dim)
-                return both.mean(axis=0)
+                mean: np.ndarray = both.mean(axis=0)
+                return mean
             import dlib
 
             found = dlib.full_object_detections()
@@ -157,4 +159,5 @@ class FacenetEmbedder:
         batch = torch.from_numpy(self.crops(pixels, detections, scale=scale)).to(self._device)
         with self._lock, torch.inference_mode():
             vectors = self._model(batch)  # the model L2-normalises its output
-        return vectors.cpu().numpy().astype(np.float32)
+        result: np.ndarray = vectors.cpu().numpy().astype(np.float32)
+        return result
