@@ -83,7 +83,12 @@ class FaceDetector:
 
     ``min_face_px`` is measured in original pixels on the shorter side of the box;
     ``min_confidence`` drops MTCNN's weak candidates (background patches score ~0.8,
-    real faces above 0.99).
+    real faces above 0.99); ``max_outside`` drops faces mostly cut off by the frame.
+    MTCNN never looks for faces under DETECTION_FLOOR_PX in the detection copy, so in a
+    photo larger than the copy the effective minimum is ``max(min_face_px, 20 * scale)``.
+    The package default 40 (not 20) is measured on faces-dev: at 20 px, 11% of the
+    single-person photos also yield real bystanders of 20-40 px at the edges of 150 px
+    news photos (one face in 88.6% of them); at 40 px, 97.1%.
     """
 
     def __init__(
