@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     max_files_per_request: int = Field(default=1000, description="Most files accepted in one upload request.")
 
     detect_max_side: int = Field(default=1600, description="Longest side of the copy the detector sees.")
-    min_face_px: int = Field(default=20, description="Faces smaller than this (box side, original px) are dropped.")
+    min_face_px: int = Field(default=40, description="Faces smaller than this (box side, original px) are dropped.")
     min_face_confidence: float = Field(default=0.9, description="Detector probability floor.")
     embedder: Literal["dlib", "facenet"] = Field(default="dlib", description="Face embedding model.")
     facenet_weights: Path | None = Field(default=None, description="State dict of InceptionResnetV1 (vggface2).")
