@@ -198,3 +198,45 @@ def _assert_no_file_named_after_the_upload(library: Library, case: Case) -> None
     stored_name = case.stored_name or case.file_name
     for path in library.settings.data_dir.rglob("*"):
         assert path.name not in {stored_name, case.file_name, "passwd", "evil.jpg"}, path
+
+
+def test_every_case_in_one_batch_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    """The same files in one HTTP batch, stored in PostgreSQL (JSONB refuses what SQLite lets through)."""
+    from starlette.testclient import TestClient
+
+    from api.app import create_app
+    from core.blobs import open_blob_store
+    from core.db import make_engine
+    from core.settings import Settings
+    from pipeline import runtime as runtime_module
+    from pipeline.broker import setup_broker
+    from pipeline.photos.ingest import ingest_photo
+    from tests.conftest import _truncate_all
+    from tests.reliability.uploads import upload_http
+
+    cases = [case for case in CASES if not case.settings and case.ends != "duplicate"]
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url,
+                        secret_key="test-secret-key-not-for-production")
+    setup_broker(settings)
+    runtime = runtime_module.configure(settings)
+    try:
+        with TestClient(create_app(settings), base_url="http://testserver") as client:
+            outcome = upload_http(client, [(case.file_name, case.data()) for case in cases])
+        refused = {case.stored_name or case.file_name for case in cases if case.ends == "refused"}
+        assert {name for name, _ in outcome.errors} == refused
+        kept = [case for case in cases if case.ends != "refused"]
+        assert [name for _, name, _ in outcome.photos] == [case.stored_name or case.file_name for case in kept]
+        for case, (photo_id, _, _) in zip(kept, outcome.photos, strict=True):
+            assert ingest_photo(runtime, photo_id) is (case.ends == "ingested"), case.id
+            with runtime.sessions() as session:
+                photo = session.get(Photo, photo_id)
+                assert photo is not None
+                expected = PhotoStatus.failed if case.ends == "failed" else PhotoStatus.processing
+                assert photo.status == expected, case.id
+        blobs = open_blob_store(settings)
+        assert all(blobs.exists(original_key(sha256_hex(case.data()))) for case in cases if case.ends != "refused")
+    finally:
+        runtime.close()
+        engine = make_engine(postgres_url)
+        _truncate_all(engine)
+        engine.dispose()

@@ -29,6 +29,7 @@ from core.settings import Settings
 from core.tables import Photo, PhotoStatus, User
 from pipeline import runtime as runtime_module
 from pipeline.photos.ingest import decode_for_ingest, ingest_photo
+from tests.conftest import _truncate_all
 from tests.reliability import images
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # Pillow's notes on odd EXIF counts
@@ -149,6 +150,7 @@ def pg_runtime(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
         owner_id = owner.id
     yield runtime, owner_id
     runtime.close()
+    _truncate_all(runtime.sessions.kw["bind"])  # the session's PostgreSQL database is shared by other tests
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
