@@ -86,7 +86,7 @@ def read_labels(folder: Path) -> list[LabelledPhoto]:
             for row in csv.DictReader(handle):
                 path = folder / row["path"]
                 person = row["person"]
-                if path.parts[-2] == "_strangers" or person.startswith("_"):
+                if row["path"].startswith("_strangers/") or person.startswith(("_", "stranger:")):
                     person = STRANGER_PREFIX + path.name
                 photos.append(LabelledPhoto(path, frozenset([person]), True))
     else:
@@ -94,7 +94,10 @@ def read_labels(folder: Path) -> list[LabelledPhoto]:
             photos += [LabelledPhoto(p, frozenset([sub.name]), True) for p in _images(sub)]
         strangers = folder / "_strangers"
         if strangers.is_dir():
-            photos += [LabelledPhoto(p, frozenset([STRANGER_PREFIX + p.name]), True) for p in _images(strangers)]
+            photos += [
+                LabelledPhoto(p, frozenset([STRANGER_PREFIX + p.name]), True)
+                for p in sorted(strangers.rglob("*")) if p.suffix.lower() in IMAGE_SUFFIXES
+            ]
     group_labels = folder / "_group" / "labels.csv"
     if group_labels.exists():
         with group_labels.open() as handle:
@@ -291,7 +294,7 @@ def _score_search(
     scores = photos_of_person_scores(
         truth, {pid: frozenset(people) for pid, people in found.items()}, fully_labelled=complete
     )
-    eligible = [s for s in scores if counts.get(str(s.person), 0) >= 3]
+    eligible = [s for s in scores.values() if counts.get(str(s.person), 0) >= 3]
     overall = micro_average(eligible)
     report.photos_of_name = _scores_dict(overall)
     report.photos_of_name_per_person = {

@@ -1,0 +1,45 @@
+"""`facesort eval` runs the product's incremental path on a labelled folder and scores it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from facesort.evaluate import evaluate, format_report, read_labels
+
+PEOPLE = ["lfw_venus_williams", "lfw_pierce_brosnan", "lfw_nancy_pelosi"]
+
+
+@pytest.fixture(scope="module")
+def small_set(dev_set: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three people with ten photos each and three strangers, as per-person subfolders."""
+    root = tmp_path_factory.mktemp("eval-set")
+    with (dev_set / "labels.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    strangers = [row for row in rows if row["path"].startswith("_strangers/")][:3]
+    for row in [r for r in rows if r["person"] in PEOPLE] + strangers:
+        target = root / row["path"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(dev_set / row["path"])
+    return root
+
+
+def test_folder_layout_is_read_without_a_labels_file(small_set: Path) -> None:
+    photos = read_labels(small_set)
+    assert len(photos) == 33
+    assert sum(1 for p in photos if p.single and p.single.startswith("_stranger:")) == 3
+
+
+def test_eval_scores_the_incremental_path(small_set: Path, tmp_path: Path) -> None:
+    report = evaluate(small_set, batches=2, data_dir=tmp_path / "lib")
+    assert report.photos == 33
+    assert report.labelled_faces >= 27
+    assert report.bcubed["precision"] >= 0.95
+    assert report.bcubed["f1"] >= 0.85
+    assert report.strangers_clustered_share == 0.0
+    assert report.photos_of_name["precision"] >= 0.95
+    assert report.auto_named_photos == 6  # the last fifth of each person, added after naming
+    assert report.auto_named_share >= 0.8
+    assert "BCubed" in format_report(report)
