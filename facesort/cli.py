@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     reindex.add_argument("--reembed", action="store_true", help="recompute embeddings with the configured model")
     reindex.set_defaults(handler=_reindex)
 
+    cleanup = commands.add_parser("cleanup", help="remove blobs no photo or face refers to (after crashes)")
+    cleanup.set_defaults(handler=_cleanup)
+
     user = commands.add_parser("user", help="manage accounts").add_subparsers(title="user commands")
     create = user.add_parser("create", help="create an account")
     create.add_argument("--username", required=True)
@@ -174,6 +177,17 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         runtime.close()
     print(f"indexed {count} faces")
+    return 0
+
+
+def _cleanup(settings: Settings, _args: argparse.Namespace) -> int:
+    from core.blobs import open_blob_store  # noqa: PLC0415
+    from core.db import make_engine, make_session_factory  # noqa: PLC0415
+    from core.services.cleanup import remove_orphan_blobs  # noqa: PLC0415
+
+    sessions = make_session_factory(make_engine(settings.resolved_database_url()))
+    removed = remove_orphan_blobs(sessions, open_blob_store(settings))
+    print(f"removed {removed} orphan blobs")
     return 0
 
 

@@ -22,6 +22,9 @@ if [[ -x infra/check_static.sh ]]; then
   bash infra/check_static.sh
 fi
 
+echo "== dependency audit"
+bash infra/audit.sh
+
 echo "== python tests"
 .venv/bin/pytest -q -p no:cacheprovider "$@"
 
