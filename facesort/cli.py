@@ -181,9 +181,9 @@ def _reindex(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cleanup(settings: Settings, _args: argparse.Namespace) -> int:
-    from core.blobs import open_blob_store  # noqa: PLC0415
-    from core.db import make_engine, make_session_factory  # noqa: PLC0415
-    from core.services.cleanup import remove_orphan_blobs  # noqa: PLC0415
+    from core.blobs import open_blob_store
+    from core.db import make_engine, make_session_factory
+    from core.services.cleanup import remove_orphan_blobs
 
     sessions = make_session_factory(make_engine(settings.resolved_database_url()))
     removed = remove_orphan_blobs(sessions, open_blob_store(settings))
