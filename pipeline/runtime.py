@@ -28,7 +28,7 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def models(self) -> FaceModels:
-        from pipeline.ml.models import get_face_models  # noqa: PLC0415 - torch loads only in workers
+        from pipeline.ml.models import get_face_models  # here, not at the top: torch loads only in workers
 
         s = self.settings
         return get_face_models(
@@ -71,7 +71,7 @@ _current: Runtime | None = None
 
 def configure(settings: Settings, **overrides: Any) -> Runtime:
     """Build this process's runtime; the worker and the embedded server call it at start-up."""
-    global _current  # noqa: PLW0603 - one runtime per process, like the broker
+    global _current  # one runtime per process, like the broker
     if _current is not None:
         _current.close()
     engine = make_engine(settings.resolved_database_url())

@@ -36,7 +36,7 @@ def start_pipeline(settings: Settings, *, in_process_threads: int | None = None)
     """
     broker = setup_broker(settings)
     runtime = runtime_module.configure(settings)
-    import pipeline.actors  # noqa: F401, PLC0415 - declares the actors on this broker
+    import pipeline.actors  # noqa: F401 - declares the actors on this broker
 
     worker = dramatiq.Worker(broker, worker_threads=in_process_threads or settings.worker_threads, worker_timeout=200)
     worker.start()
