@@ -60,7 +60,7 @@ def decode_for_ingest(data: bytes, *, max_pixels: int) -> IngestedPhoto:
                 width=width,
                 height=height,
                 thumb=resized_webp(oriented, THUMB_SIDE),
-                preview=resized_webp(oriented, PREVIEW_SIDE, quality=85),
+                preview=resized_webp(oriented, PREVIEW_SIDE, quality=85, method=0),
             )
     except MediaError:
         raise
