@@ -68,14 +68,16 @@ def open_photo(data: bytes, *, max_pixels: int) -> Image.Image:
     return img
 
 
-def _oriented_size(img: Image.Image) -> tuple[int, int]:
+def oriented_size(img: Image.Image) -> tuple[int, int]:
+    """Full-resolution size after EXIF orientation (read it before a reduced draft decode)."""
     orientation = img.getexif().get(0x0112, 1)
     width, height = img.size
     # Orientations 5-8 swap the axes (rotations by 90 or 270 degrees).
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
-def _to_rgb(img: Image.Image) -> Image.Image:
+def to_rgb(img: Image.Image) -> Image.Image:
+    """Any mode (CMYK, 16-bit, palette, alpha) as 8-bit RGB."""
     if img.mode == "RGB":
         return img
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
@@ -102,7 +104,7 @@ def load_image(data: bytes, *, max_side: int | None = None, max_pixels: int) -> 
     img = open_photo(data, max_pixels=max_pixels)
     source_format = img.format
     try:
-        width, height = _oriented_size(img)
+        width, height = oriented_size(img)
         # MPO is the multi-picture JPEG many phones write; it decodes like a JPEG.
         is_jpeg = source_format in ("JPEG", "MPO")
         if max_side is not None and is_jpeg and max(img.size) > max_side:
@@ -111,7 +113,7 @@ def load_image(data: bytes, *, max_side: int | None = None, max_pixels: int) -> 
             target_h = max(1, round(max_side * img.size[1] / max(img.size)))
             img.draft("RGB", (target, target_h))
         img = ImageOps.exif_transpose(img)
-        img = _to_rgb(img)
+        img = to_rgb(img)
         if max_side is not None and max(img.size) > max_side:
             factor = max_side / max(img.size)
             size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))

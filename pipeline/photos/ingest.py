@@ -16,6 +16,7 @@ from core.db import transaction
 from core.media import MediaError, sniff_image
 from core.repositories import photos as photo_repo
 from core.tables import utcnow
+from pipeline.ml.images import oriented_size, to_rgb
 from pipeline.photos.exif import PhotoInfo, read_photo_info
 from pipeline.photos.places import place_of
 from pipeline.photos.thumbnails import PREVIEW_SIDE, THUMB_SIDE, resized_webp
@@ -48,13 +49,12 @@ def decode_for_ingest(data: bytes, *, max_pixels: int) -> IngestedPhoto:
                 image.load()
             info = read_photo_info(image)
             image.seek(0)  # the first frame of an animation
-            width, height = _oriented_size(image)
+            width, height = oriented_size(image)
             if image.format == "JPEG":
                 image.draft("RGB", (PREVIEW_SIDE, PREVIEW_SIDE))
             image.load()
             oriented = ImageOps.exif_transpose(image)
-            if oriented.mode not in ("RGB", "L"):
-                oriented = _to_rgb(oriented)
+            oriented = to_rgb(oriented)
             return IngestedPhoto(
                 info=info,
                 width=width,
@@ -66,24 +66,6 @@ def decode_for_ingest(data: bytes, *, max_pixels: int) -> IngestedPhoto:
         raise
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for corrupt data
         raise MediaError(f"corrupt or unreadable image: {exc}") from None
-
-
-def _to_rgb(image: Image.Image) -> Image.Image:
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        return image.point(lambda value: value * (1 / 256)).convert("L").convert("RGB")
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        background = Image.new("RGB", image.size, (255, 255, 255))
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")
-
-
-def _oriented_size(image: Image.Image) -> tuple[int, int]:
-    """Full-resolution size after EXIF orientation (read before a reduced draft decode)."""
-    width, height = image.size
-    orientation = image.getexif().get(0x0112, 1)
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
 def ingest_photo(runtime: Runtime, photo_id: uuid.UUID) -> bool:
