@@ -6,6 +6,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -62,14 +63,17 @@ class UnassignedFace:
 
 
 def unassigned_faces(session: Session, *, face_ids: Sequence[uuid.UUID]) -> list[UnassignedFace]:
-    """Faces among ``face_ids`` that automatic assignment may place: no cluster, no one's decision."""
+    """Faces among ``face_ids`` that automatic assignment may place: no cluster, no one's decision.
+
+    Low-quality faces included: they never start or grow a cluster in a recluster, but a whole
+    cluster of good faces is strong enough evidence to place them.
+    """
     found: list[UnassignedFace] = []
     for part in chunks(list(dict.fromkeys(face_ids))):
         query = select(Face.id, Face.owner_id, Face.photo_id, Face.face_embedding).where(
             col(Face.id).in_(part),
             col(Face.cluster_id).is_(None),
             Face.assigned_by == AssignedBy.none,
-            col(Face.clusterable).is_(True),
         )
         for face_id, owner_id, photo_id, data in session.exec(query):
             found.append(UnassignedFace(face_id, owner_id, photo_id, decode_embedding(data)))
@@ -308,23 +312,41 @@ def load_faces(
     dim: int,
     unknown: bool = False,
     cluster_ids: Sequence[uuid.UUID] = (),
+    clusterable_only: bool = True,
     batch_size: int = 5000,
 ) -> FaceBatch:
-    """Clusterable faces of the owner: the unknown ones and/or the members of ``cluster_ids``.
+    """Faces of the owner: the unknown ones and/or the members of ``cluster_ids``; clusterable
+    ones only unless ``clusterable_only`` is false.
 
     Streams rows (``yield_per``) straight into one float32 array, so 100k faces cost about
     their embeddings (51 MB at 128-d) and never a Python object per float.
     """
-    parts: list[FaceBatch] = []
-    columns = (Face.id, Face.photo_id, Face.cluster_id, Face.assigned_by, Face.face_embedding)
-    base = sa.select(*(col(c) for c in columns)).where(
-        col(Face.owner_id) == owner_id, col(Face.clusterable).is_(True), col(Face.embedding_dim) == dim
-    )
+    base = _embedding_rows(owner_id, dim)
+    if clusterable_only:
+        base = base.where(col(Face.clusterable).is_(True))
     queries = []
     if unknown:
         queries.append(base.where(col(Face.cluster_id).is_(None), col(Face.assigned_by) != AssignedBy.user))
     for part in chunks(list(cluster_ids)):
         queries.append(base.where(col(Face.cluster_id).in_(part)))
+    return _stream(session, queries, dim, batch_size)
+
+
+def placed_faces(session: Session, *, owner_id: uuid.UUID, dim: int, since: datetime | None) -> FaceBatch:
+    """The owner's faces in a cluster, only those placed or moved since ``since`` when given."""
+    query = _embedding_rows(owner_id, dim).where(col(Face.cluster_id).is_not(None))
+    if since is not None:
+        query = query.where(col(Face.updated_at) >= since)
+    return _stream(session, [query], dim, 5000)
+
+
+def _embedding_rows(owner_id: uuid.UUID, dim: int) -> sa.Select[*tuple[Any, ...]]:
+    columns = (Face.id, Face.photo_id, Face.cluster_id, Face.assigned_by, Face.face_embedding)
+    return sa.select(*(col(c) for c in columns)).where(col(Face.owner_id) == owner_id, col(Face.embedding_dim) == dim)
+
+
+def _stream(session: Session, queries: Sequence[sa.Select[*tuple[Any, ...]]], dim: int, batch_size: int) -> FaceBatch:
+    parts: list[FaceBatch] = []
     for query in queries:
         result = session.execute(query.order_by(col(Face.id)).execution_options(yield_per=batch_size))
         for rows in result.partitions():

@@ -90,7 +90,7 @@ def detect_faces(runtime: Runtime, photo_id: uuid.UUID, *, again: bool = False) 
             vectors.delete(removed)
         for face_id in removed:
             runtime.blobs.delete(face_crop_key(face_id))
-    return [row.id for row in rows if row.cluster_id is None and row.clusterable]
+    return [row.id for row in rows if row.cluster_id is None]
 
 
 def _face_row(

@@ -41,9 +41,13 @@ class AssignReport:
 
 
 def assign_new_faces(
-    runtime: Runtime, face_ids: Sequence[uuid.UUID], *, params: AssignParams | None = None
+    runtime: Runtime, face_ids: Sequence[uuid.UUID], *, params: AssignParams | None = None, ask_recluster: bool = True
 ) -> AssignReport:
-    """Assign the faces among ``face_ids`` that are still unknown; safe to run twice."""
+    """Assign the faces among ``face_ids`` that are still unknown; safe to run twice.
+
+    Faces left unknown ask for the owner's next recluster, unless ``ask_recluster`` is false
+    (the recluster's own second assignment, which must not ask for another run).
+    """
     report = AssignReport()
     with transaction(runtime.sessions) as session:
         faces = face_repo.unassigned_faces(session, face_ids=face_ids)
@@ -52,7 +56,7 @@ def assign_new_faces(
         by_owner[face.owner_id].append(face)
     for owner_id, owner_faces in by_owner.items():
         _assign_owner(runtime, owner_id, owner_faces, params, report)
-    for owner_id in sorted(report.owners_to_recluster):
+    for owner_id in sorted(report.owners_to_recluster) if ask_recluster else ():
         with transaction(runtime.sessions) as session:
             owner_jobs.request_recluster(session, owner_id=owner_id)
         delay = int(runtime.settings.recluster_debounce_seconds * 1000)

@@ -30,3 +30,4 @@ def nearest_clusters(groups: NDArray[np.floating], clusters: NDArray[np.floating
         order = np.argsort(np.take_along_axis(squared, nearest, axis=1), axis=1)
         found.extend(np.take_along_axis(nearest, order, axis=1).tolist())
     return found
+

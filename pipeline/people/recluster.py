@@ -8,6 +8,11 @@ was rejected from, never a person already in one of its photos) or becomes a new
 cluster; groups smaller than ``min_cluster_size`` stay unknown. This is the path
 ``pipeline.steps.simulate`` measures.
 
+Then unknown faces get a second assignment when a face was placed near them since the last run
+(by this run or by assignment of newer photos): a face that arrived before its person had a
+cluster, or before that cluster came close, joins it now. Measured on the dev set (simulation,
+3 seeds): BCubed F1 0.972 -> 0.981, real faces left unknown 5.6% -> 4.1%, precision 0.996 -> 0.993.
+
 Runs are debounced (imports ask for a recluster after every photo; one run follows the last
 ask) and serialised per owner (an advisory lock on PostgreSQL, a process lock on SQLite, whose single
 writer already keeps two runs from writing at once).
@@ -33,9 +38,12 @@ from core.repositories import clusters as cluster_repo
 from core.repositories import faces as face_repo
 from core.repositories import owner_jobs
 from core.tables import AssignedBy, utcnow
+from pipeline.people.assign import assign_new_faces
 from pipeline.people.candidates import nearest_clusters
 from pipeline.runtime import Runtime
+from pipeline.steps.assignment import AssignParams
 from pipeline.steps.clustering import ClusterParams, cluster_faces
+from pipeline.steps.neighbours import near_any
 from pipeline.steps.reconcile import (
     AttachParams,
     NewCluster,
@@ -66,6 +74,7 @@ class ReclusterReport:
     created: int = 0
     attached_groups: int = 0
     faces_placed: int = 0
+    assigned_again: int = 0  # unknown faces the second assignment placed
     seconds: float = 0.0
 
 
@@ -85,6 +94,7 @@ def recluster_owner(
                 return ReclusterReport(status=waiting)
         started, clock = utcnow(), time.perf_counter()
         report = _recluster(runtime, owner_id, params)
+        report.assigned_again = _assign_again(runtime, owner_id, since=turn.reclustered_at)
         turn.finish(started)
     report.seconds = time.perf_counter() - clock
     log.info("reclustered owner %s: %s", owner_id, report)
@@ -126,6 +136,27 @@ def _recluster(runtime: Runtime, owner_id: uuid.UUID, params: ReclusterParams) -
     written, created = _apply(runtime, owner_id, plan, params.cluster.min_cluster_size)
     report.faces_placed, report.created = len(written), created
     return report
+
+
+def _assign_again(runtime: Runtime, owner_id: uuid.UUID, *, since: datetime | None) -> int:
+    """Assign again the unknown faces with a face placed near them since ``since`` (None: ever).
+
+    Only those: a face's assignment can only change when a face within the assignment distance
+    joined a cluster, so the rest are not searched again (a big library has many unknown faces).
+    """
+    with transaction(runtime.sessions) as session:
+        dim = face_repo.common_embedding_dim(session, owner_id=owner_id)
+        if dim is None:
+            return 0
+        unknown = face_repo.load_faces(session, owner_id=owner_id, dim=dim, unknown=True, clusterable_only=False)
+        if not unknown.ids:
+            return 0
+        placed = face_repo.placed_faces(session, owner_id=owner_id, dim=dim, since=since)
+    near = near_any(unknown.embeddings, placed.embeddings, radius=AssignParams().max_distance)
+    retry = [unknown.ids[i] for i in np.flatnonzero(near)]
+    if not retry:
+        return 0
+    return len(assign_new_faces(runtime, retry, ask_recluster=False).assigned)
 
 
 def _attach_groups(

@@ -103,3 +103,17 @@ def symmetric_edges(graph: NeighbourGraph) -> tuple[NDArray[np.int64], NDArray[n
     keys = low * (int(high.max()) + 1) + high
     _, first = np.unique(keys, return_index=True)
     return low[first], high[first], graph.distance[first]
+
+
+def near_any(queries: NDArray[np.floating], points: NDArray[np.floating], *, radius: float) -> NDArray[np.bool_]:
+    """For each query, whether any of ``points`` lies within ``radius`` (exact, by row blocks)."""
+    found = np.zeros(len(queries), dtype=bool)
+    if len(points) == 0:
+        return found
+    points32 = np.ascontiguousarray(points, dtype=np.float32)
+    norms = np.einsum("ij,ij->i", points32, points32)
+    for start in range(0, len(queries), _BLOCK_ROWS):
+        block = np.ascontiguousarray(queries[start : start + _BLOCK_ROWS], dtype=np.float32)
+        squared = np.einsum("ij,ij->i", block, block)[:, None] + norms[None, :] - 2.0 * (block @ points32.T)
+        found[start : start + len(block)] = (squared <= radius * radius).any(axis=1)
+    return found

@@ -3,8 +3,9 @@
 Photos arrive in batches. For each batch, new faces are assigned to existing clusters
 from their nearest assigned neighbours (:func:`assign_faces`), then the faces still
 unknown are clustered (:func:`cluster_faces`), each new group is attached to an existing
-person when it clearly is one (:func:`attach_group`), and the plan is applied
-(:func:`plan_recluster`). These are the functions the real actors call; only the storage
+person when it clearly is one (:func:`attach_group`), the plan is applied
+(:func:`plan_recluster`), and unknown faces near a face placed since the last recluster
+are assigned again. These are the functions the real actors call; only the storage
 (here numpy arrays and dicts) differs. Used to tune thresholds and by the quality test.
 
 Faces below pipeline.ml's quality gate (``clusterable`` false) never start or grow a
@@ -24,6 +25,7 @@ from numpy.typing import NDArray
 
 from pipeline.steps.assignment import AssignParams, ClusterProfile, Neighbour, NewFace, assign_faces
 from pipeline.steps.clustering import UNKNOWN, ClusterParams, cluster_faces
+from pipeline.steps.neighbours import near_any
 from pipeline.steps.reconcile import AttachParams, NewCluster, PersonSample, attach_group, groups_of, plan_recluster
 
 
@@ -61,6 +63,7 @@ class Library:
         self.present = np.zeros(len(self.embeddings), dtype=bool)
         self.names: dict[int, str] = {}
         self._next_cluster = 0
+        self._cluster_at_last_recluster = self.cluster.copy()
 
     # --- the incremental path -------------------------------------------------------
 
@@ -97,6 +100,7 @@ class Library:
     def recluster(self) -> None:
         unknown = np.flatnonzero(self.present & self.clusterable & (self.cluster == UNKNOWN))
         if len(unknown) < self.params.cluster.min_cluster_size:
+            self._assign_again()
             return
         labels = cluster_faces(
             self.embeddings[unknown], photo_ids=[self.photo_ids[f] for f in unknown], params=self.params.cluster
@@ -117,6 +121,20 @@ class Library:
                 self.cluster[_index(face_id)] = new_ids[target.label]
             elif target is not None:
                 self.cluster[_index(face_id)] = _index(target)
+        self._assign_again()
+
+    def _assign_again(self) -> None:
+        """Unknown faces with a face placed within assignment distance since the last run."""
+        placed = np.flatnonzero(self.present & (self._cluster_at_last_recluster == UNKNOWN) & (self.cluster != UNKNOWN))
+        self._cluster_at_last_recluster = self.cluster.copy()
+        waiting = self.present & (self.cluster == UNKNOWN)
+        if not self.params.assign_low_quality:
+            waiting &= self.clusterable
+        unknown = np.flatnonzero(waiting)
+        if len(placed) == 0 or len(unknown) == 0:
+            return
+        near = near_any(self.embeddings[unknown], self.embeddings[placed], radius=self.params.assign.max_distance)
+        self.assign([int(f) for f in unknown[near]])
 
     # --- what a person does ---------------------------------------------------------
 

@@ -60,6 +60,21 @@ def test_a_group_that_is_clearly_a_person_joins_them(runtime: Runtime, owner: Us
     assert _clusters(runtime.sessions, owner.id)[ann].face_count == 8
 
 
+def test_an_unknown_face_joins_a_person_who_appeared_after_it(runtime: Runtime, owner: User) -> None:
+    early = one_face_per_photo(runtime, owner_id=owner.id, embeddings=faces_around(CENTRES[0], 1, seed=5))
+    stranger = one_face_per_photo(runtime, owner_id=owner.id, embeddings=CENTRES[4:5])
+    assert recluster_owner(runtime, owner.id, force=True).assigned_again == 0  # nobody to join yet
+    ann_faces = one_face_per_photo(runtime, owner_id=owner.id, embeddings=faces_around(CENTRES[0], 5, seed=1))
+    ann = people.create_person_from_faces(runtime.sessions, owner_id=owner.id, face_ids=ann_faces, name="Ann").id
+    # The early face is one face: no recluster group holds it, but the second assignment places it.
+    report = recluster_owner(runtime, owner.id, force=True)
+    assert report.assigned_again == 1
+    assert _cluster_of(runtime.sessions, early + stranger) == [ann, None]
+    assert _clusters(runtime.sessions, owner.id)[ann].face_count == 6
+    # Nothing placed since: the next run searches nothing again.
+    assert recluster_owner(runtime, owner.id, force=True).assigned_again == 0
+
+
 def test_never_attaches_to_a_cluster_a_face_was_rejected_from(runtime: Runtime, owner: User) -> None:
     ann_faces = one_face_per_photo(runtime, owner_id=owner.id, embeddings=faces_around(CENTRES[0], 8, seed=1))
     ann = people.create_person_from_faces(runtime.sessions, owner_id=owner.id, face_ids=ann_faces, name="Ann").id

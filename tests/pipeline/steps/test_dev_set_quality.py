@@ -1,9 +1,10 @@
 """Quality floors on the labelled dev set, through the real models and the incremental path.
 
-Floors sit a little under the values measured when the defaults were chosen (mean of
-seeds 0-2: BCubed F1 0.972, precision 0.996; real faces left unknown 5.6%; strangers put
-in a cluster 0%; "photos of NAME" precision 0.995, recall 0.957; held-back photos named
-automatically 95%), so a regression fails here.
+Floors sit a little under the values measured with the defaults (mean of seeds 0-2, with
+the second assignment after each recluster: BCubed F1 0.981, precision 0.993, pairwise F1
+0.973; real faces left unknown 4.2%; strangers put in a cluster 0%; "photos of NAME"
+precision 0.994, recall 0.972; held-back photos named automatically 95%, one wrong), so a
+regression fails here.
 """
 
 from collections import Counter
@@ -37,16 +38,16 @@ def test_the_dev_set_has_the_faces_the_labels_promise(dev_set_faces: LabelledFac
 
 
 def test_incremental_clustering_floors(reports: list[IncrementalReport]):
-    assert mean(r.clustering.bcubed.f1 for r in reports) >= 0.96
+    assert mean(r.clustering.bcubed.f1 for r in reports) >= 0.975
     assert mean(r.clustering.bcubed.precision for r in reports) >= 0.985
-    assert mean(r.clustering.pairwise.f1 for r in reports) >= 0.94
-    assert mean(r.real_unknown_share for r in reports) <= 0.07
+    assert mean(r.clustering.pairwise.f1 for r in reports) >= 0.96
+    assert mean(r.real_unknown_share for r in reports) <= 0.05
     assert max(r.strangers_clustered_share for r in reports) <= 0.04
 
 
 def test_photos_of_a_person_and_names_for_new_photos_floors(reports: list[IncrementalReport]):
     assert mean(r.naming.precision for r in reports) >= 0.985
-    assert mean(r.naming.recall for r in reports) >= 0.94
+    assert mean(r.naming.recall for r in reports) >= 0.96
     assert mean(r.auto_named_share for r in reports) >= 0.93
     assert sum(r.auto_named_wrong for r in reports) <= 2
 

@@ -320,6 +320,8 @@ export type Mutation = {
   deletePhotos: DeletePhotosResult;
   /** Hide a cluster from people lists and suggestions (or show it again). */
   hideCluster: ClusterResult;
+  /** Two clusters are different people: never suggest merging them again, never recluster them together. The answer is the first cluster. */
+  keepApart: ClusterResult;
   /** Sign in: sets the session cookies and returns the session. */
   login: LoginResult;
   /** Sign out: the session token stops working. */
@@ -402,6 +404,12 @@ export type MutationDeletePhotosArgs = {
 export type MutationHideClusterArgs = {
   hidden: Scalars['Boolean']['input'];
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationKeepApartArgs = {
+  clusterId: Scalars['ID']['input'];
+  otherId: Scalars['ID']['input'];
 };
 
 
