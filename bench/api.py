@@ -308,6 +308,8 @@ def _wait_until_up(server: subprocess.Popen[bytes], client: httpx.Client) -> Non
 
 
 def _measure_operations(url: str, owner: uuid.UUID, client: httpx.Client, runs: int) -> None:
+    from core.db import POSTGRES_OPTIONS
+
     with psycopg.connect(url) as conn:
         # People with at least 60 photos (a full first page), in a fixed order so runs compare.
         popular = [row[0] for row in conn.execute(
@@ -326,7 +328,8 @@ def _measure_operations(url: str, owner: uuid.UUID, client: httpx.Client, runs: 
     def keys(names: list[str]) -> list[str]:
         return [name.lower().replace("ü", "u") for name in names]
 
-    with psycopg.connect(url, autocommit=True) as conn:
+    # The bare statements run with the app's session settings (core.db), so they are the same plans.
+    with psycopg.connect(url, autocommit=True, options=POSTGRES_OPTIONS) as conn:
         ops: list[tuple[str, Callable[[int], object], Callable[[int], object]]] = [
             ("photos of NAME, first page",
              lambda i: http(PHOTOS_OF, {"names": [popular[i % len(popular)]]}),

@@ -6,14 +6,14 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schema.albums.mutations import AlbumMutations
 from schema.albums.queries import AlbumQueries
 from schema.errors import MaskUnexpectedErrors
-from schema.extensions import CloseReadSession
+from schema.extensions import CloseReadSession, QueryLimits
 from schema.faces.queries import FaceQueries
 from schema.labels.mutations import LabelMutations
 from schema.labels.queries import LabelQueries
@@ -27,9 +27,10 @@ from schema.users.queries import UserQueries
 
 log = logging.getLogger("facesort.graphql")
 
-MAX_DEPTH = 12
-MAX_ALIASES = 30
 MAX_TOKENS = 5000
+# Distinct query texts whose parsed document and validation result are kept (LRU): the web
+# client and a typical program send a few dozen.
+QUERY_CACHE = 256
 
 Query = merge_types(
     "Query",
@@ -52,9 +53,10 @@ schema = FacesortSchema(
     mutation=Mutation,
     subscription=Subscription,
     extensions=[
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=QUERY_CACHE),
+        lambda: ValidationCache(maxsize=QUERY_CACHE),
         MaskUnexpectedErrors,
         CloseReadSession,
     ],

@@ -12,11 +12,15 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col, select
 
 from core.media import fold
 from core.tables import AlbumPhoto, Face, FaceCluster, Photo, PhotoLabel
+
+# Faces read to be shown leave out what no API field shows: the embedding (512 bytes a face at
+# 128-d) and the quality detail. Loaded on access if some caller does read them.
+_SHOWN_FACE = (defer(Face.face_embedding), defer(Face.quality_detail))  # type: ignore[arg-type]
 
 
 class PhotoOrder(enum.StrEnum):
@@ -248,7 +252,7 @@ def photos_by_id(session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[u
 
 
 def faces_by_id(session: Session, *, owner_id: uuid.UUID, face_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Face]:
-    query = select(Face).where(col(Face.id).in_(face_ids), Face.owner_id == owner_id)
+    query = select(Face).options(*_SHOWN_FACE).where(col(Face.id).in_(face_ids), Face.owner_id == owner_id)
     return {face.id: face for face in session.exec(query).all()}
 
 
@@ -263,7 +267,7 @@ def faces_of_photos(
     session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Face]]:
     query = (
-        select(Face).where(col(Face.photo_id).in_(photo_ids), Face.owner_id == owner_id)
+        select(Face).options(*_SHOWN_FACE).where(col(Face.photo_id).in_(photo_ids), Face.owner_id == owner_id)
         .order_by(col(Face.photo_id), col(Face.created_at), col(Face.id))
     )
     found: dict[uuid.UUID, list[Face]] = defaultdict(list)
@@ -295,7 +299,7 @@ def faces_of_clusters(
     ).label("rank")
     inner = select(col(Face.id).label("face_id"), rank).where(col(Face.cluster_id).in_(cluster_ids)).subquery()
     query = (
-        select(Face).join(inner, inner.c.face_id == col(Face.id))
+        select(Face).options(*_SHOWN_FACE).join(inner, inner.c.face_id == col(Face.id))
         .where(inner.c.rank > offset, inner.c.rank <= offset + limit).order_by(inner.c.rank)
     )
     found: dict[uuid.UUID, list[Face]] = defaultdict(list)
@@ -411,7 +415,7 @@ def _face_conditions(owner_id: uuid.UUID, query: FaceQuery) -> list[sa.ColumnEle
 
 def search_faces(session: Session, *, owner_id: uuid.UUID, query: FaceQuery, limit: int, offset: int) -> list[Face]:
     statement = (
-        select(Face).where(*_face_conditions(owner_id, query))
+        select(Face).options(*_SHOWN_FACE).where(*_face_conditions(owner_id, query))
         .order_by(col(Face.created_at).desc(), col(Face.id).desc()).limit(limit).offset(offset)
     )
     return list(session.exec(statement).all())
