@@ -5,7 +5,9 @@ HTTP (`POST /api/photos`, batches of 20) and the clock stops when every photo is
 (from the first byte uploaded: storage, thumbnails, faces, crops, index and people included).
 Bare: bench.ingest_bare's sequential loop (open, resize to 1600 px, MTCNN, dlib per face).
 Both start with their models unloaded. Prints photos/s, faces/s, the ratio product/bare time,
-and the product's ms per stage from the worker's log.
+the product's mean ms per stage per photo (from the worker's "stage ms:" log lines: ingest,
+decode, detect, embed, finish, faces_total; the analysis stages run in the analysis processes,
+two photos at a time) and the peak RSS of the server and of its analysis processes.
 
     python -m bench.ingest [DATASET_DIR]
 """
@@ -41,14 +43,16 @@ def product_run(paths: list[Path]) -> dict[str, Any]:
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="facesort-bench-") as tmp:
         env = {**os.environ, "FACESORT_DATA_DIR": str(Path(tmp) / "data")}
+        log_path = Path(tmp) / "server.log"
+        log_file = log_path.open("wb")
         server = subprocess.Popen(
             [str(REPO / ".venv/bin/facesort"), "serve", "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, stdout=subprocess.DEVNULL, stderr=log_file,
         )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(base)
-            peak_rss = 0
+            peak_rss = peak_children_pss = 0
             with httpx.Client(base_url=base, timeout=120) as client:
                 started = time.perf_counter()
                 for start in range(0, len(paths), 20):
@@ -58,6 +62,7 @@ def product_run(paths: list[Path]) -> dict[str, Any]:
                 while True:
                     status = client.post("/graphql", json={"query": STATUS}).json()["data"]["libraryStatus"]
                     peak_rss = max(peak_rss, _rss_kb(server.pid))
+                    peak_children_pss = max(peak_children_pss, sum(_pss_kb(child) for child in _children(server.pid)))
                     if status["pending"] + status["processing"] == 0 and status["photos"] >= len(paths):
                         break
                     time.sleep(0.2)
@@ -65,6 +70,8 @@ def product_run(paths: list[Path]) -> dict[str, Any]:
         finally:
             server.terminate()
             server.wait(30)
+            log_file.close()
+        stages = stage_means(log_path.read_text(errors="replace"))
     return {
         "photos": status["photos"],
         "done": status["done"],
@@ -76,7 +83,49 @@ def product_run(paths: list[Path]) -> dict[str, Any]:
         "photos_per_s": round(len(paths) / seconds, 2),
         "faces_per_s": round(status["faces"] / seconds, 2),
         "peak_rss_mb": round(peak_rss / 1024),
+        # Proportional set size: the pages the children share (torch's libraries) counted once.
+        "peak_pss_analysis_processes_mb": round(peak_children_pss / 1024),
+        "ms_per_photo": stages,
     }
+
+
+def stage_means(log: str) -> dict[str, float]:
+    """Mean ms per photo of each stage named in the worker's ``stage ms: name=ms ...`` lines."""
+    totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for line in log.splitlines():
+        _, found, pairs = line.partition("stage ms: ")
+        if not found:
+            continue
+        for pair in pairs.split():
+            name, _, value = pair.partition("=")
+            try:
+                totals[name] = totals.get(name, 0.0) + float(value)
+            except ValueError:
+                continue
+            counts[name] = counts.get(name, 0) + 1
+    return {name: round(totals[name] / counts[name], 1) for name in totals}
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    """Child processes of any of the process's threads (the analysis pool starts from a worker thread)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return children
 
 
 def _wait_healthy(base: str) -> None:

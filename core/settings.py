@@ -44,13 +44,20 @@ class Settings(BaseSettings):
     min_face_confidence: float = Field(default=0.9, description="Detector probability floor.")
     embedder: Literal["dlib", "facenet"] = Field(default="dlib", description="Face embedding model.")
     facenet_weights: Path | None = Field(default=None, description="State dict of InceptionResnetV1 (vggface2).")
-    torch_threads: int = Field(default=2, description="Threads torch uses per worker process.")
+    torch_threads: int = Field(
+        default=2, description="Threads torch uses per worker process (shared out among its analysis processes)."
+    )
 
     stale_after_seconds: int = Field(default=600, description="Unfinished photos older than this are re-enqueued.")
     recluster_debounce_seconds: float = Field(
         default=5.0, description="Quiet time after new faces before the people are reclustered."
     )
-    worker_threads: int = Field(default=1, description="Job threads of the embedded in-process worker.")
+    worker_threads: int = Field(default=2, description="Job threads of the embedded in-process worker.")
+    analysis_processes: int = Field(
+        default=2,
+        ge=0,
+        description="Child processes of the embedded worker that run the face models (0: its own threads).",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

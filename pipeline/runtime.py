@@ -12,7 +12,8 @@ from core.settings import Settings
 from core.vectors import VectorIndex, VectorIndexError, open_vector_index
 
 if TYPE_CHECKING:
-    from pipeline.ml.models import FaceModels
+    from pipeline.ml.models import FaceModels, PhotoFaces
+    from pipeline.ml.pool import AnalysisPool
 
 
 @dataclass
@@ -24,21 +25,23 @@ class Runtime:
     # queue: the embedded shard admits one process, so its faces are indexed by the one that does
     # (see pipeline.faces.indexing).
     owns_vectors: bool = True
+    # Set by the embedded server's worker (pipeline.worker): the models run in child processes.
+    analysis_pool: AnalysisPool | None = None
     _vectors: VectorIndex | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def models(self) -> FaceModels:
         from pipeline.ml.models import get_face_models  # here, not at the top: torch loads only in workers
 
-        s = self.settings
-        return get_face_models(
-            embedder=s.embedder,
-            facenet_weights=s.facenet_weights,
-            min_face_px=s.min_face_px,
-            min_confidence=s.min_face_confidence,
-            max_side=s.detect_max_side,
-            torch_threads=s.torch_threads,
-        )
+        return get_face_models(**model_options(self.settings, torch_threads=self.settings.torch_threads))
+
+    def analyse(self, data: bytes) -> PhotoFaces:
+        """A photo's faces (pipeline.ml.models.analyse_photo): in the analysis pool when there is one."""
+        if self.analysis_pool is not None:
+            return self.analysis_pool.analyse(data, max_pixels=self.settings.max_image_pixels)
+        from pipeline.ml.models import analyse_photo
+
+        return analyse_photo(self.models(), data, max_pixels=self.settings.max_image_pixels)
 
     def vectors(self) -> VectorIndex:
         if not self.owns_vectors:
@@ -57,6 +60,20 @@ class Runtime:
         if self._vectors is not None:
             self._vectors.close()
             self._vectors = None
+        if self.analysis_pool is not None:
+            self.analysis_pool.close()
+
+
+def model_options(settings: Settings, *, torch_threads: int) -> dict[str, Any]:
+    """The arguments of pipeline.ml.models.get_face_models the settings choose."""
+    return {
+        "embedder": settings.embedder,
+        "facenet_weights": settings.facenet_weights,
+        "min_face_px": settings.min_face_px,
+        "min_confidence": settings.min_face_confidence,
+        "max_side": settings.detect_max_side,
+        "torch_threads": torch_threads,
+    }
 
 
 def embedder_identity(settings: Settings) -> tuple[str, int]:

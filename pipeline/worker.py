@@ -32,10 +32,23 @@ def start_pipeline(settings: Settings, *, in_process_threads: int | None = None)
     """Broker, runtime and actors for this process, plus worker threads and the recovery loop.
 
     In the embedded mode this runs inside `facesort serve`; everything unfinished from an earlier
-    run is enqueued again at once, since the in-process queue died with that process.
+    run is enqueued again at once, since the in-process queue died with that process. The face
+    models run in ``analysis_processes`` child processes (pipeline.ml.pool), so the server
+    process itself never loads torch and two photos are analysed at once on two cores.
     """
     broker = setup_broker(settings)
     runtime = runtime_module.configure(settings)
+    if settings.analysis_processes > 0:
+        from pipeline.ml.pool import AnalysisPool
+
+        processes = settings.analysis_processes
+        runtime.analysis_pool = AnalysisPool(
+            processes=processes,
+            # The cores are shared out among the children rather than each asking for all of them.
+            model_options=runtime_module.model_options(
+                settings, torch_threads=max(1, settings.torch_threads // processes)
+            ),
+        )
     import pipeline.actors  # noqa: F401 - declares the actors on this broker
 
     worker = dramatiq.Worker(broker, worker_threads=in_process_threads or settings.worker_threads, worker_timeout=200)

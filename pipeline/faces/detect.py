@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 from typing import Any
 
@@ -16,8 +18,10 @@ from core.tables import AssignedBy, Face, PhotoStatus, utcnow
 from core.vectors import FacePoint
 from pipeline.faces.matching import match_boxes
 from pipeline.ml.images import ImageError
-from pipeline.ml.models import AnalysedFace, analyse_photo
+from pipeline.ml.models import AnalysedFace
 from pipeline.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 _FACE_NAMESPACE = uuid.UUID("6f1c7a52-4c55-4f0e-9a43-1d2b8e7f0a11")
 
@@ -40,9 +44,9 @@ def detect_faces(runtime: Runtime, photo_id: uuid.UUID, *, again: bool = False) 
             return []
         key, owner_id = photo.file_path, photo.owner_id
         old_faces = detection_repo.faces_of_photo(session, photo_id=photo_id)
-    models = runtime.models()
+    started = time.perf_counter()
     try:
-        analysis = analyse_photo(models, runtime.blobs.get(key), max_pixels=runtime.settings.max_image_pixels)
+        analysis = runtime.analyse(runtime.blobs.get(key))
     except ImageError as exc:
         with transaction(runtime.sessions) as session:
             photo_repo.mark_failed(session, photo_id=photo_id, error=str(exc))
@@ -90,7 +94,14 @@ def detect_faces(runtime: Runtime, photo_id: uuid.UUID, *, again: bool = False) 
             vectors.delete(removed)
         for face_id in removed:
             runtime.blobs.delete(face_crop_key(face_id))
+    stages = {**analysis.timings_ms, "faces_total": (time.perf_counter() - started) * 1000}
+    log.info("photo %s: %d faces; stage ms: %s", photo_id, len(rows), stage_text(stages))
     return [row.id for row in rows if row.cluster_id is None]
+
+
+def stage_text(stages: dict[str, float]) -> str:
+    """``name=ms`` pairs, the form bench.ingest reads back from the worker's log."""
+    return " ".join(f"{name}={ms:.1f}" for name, ms in stages.items())
 
 
 def _face_row(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import logging
+import time
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from pipeline.runtime import Runtime
 
 MAX_ATTEMPTS = 3
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -81,6 +84,7 @@ def ingest_photo(runtime: Runtime, photo_id: uuid.UUID) -> bool:
             return True
         key = photo.file_path
         file_time = photo.meta.get("file_modified_at")
+    started = time.perf_counter()
     try:
         ingested = decode_for_ingest(runtime.blobs.get(key), max_pixels=runtime.settings.max_image_pixels)
     except MediaError as exc:
@@ -107,6 +111,7 @@ def ingest_photo(runtime: Runtime, photo_id: uuid.UUID) -> bool:
             photo.meta["place"] = {"city": place.city, "region": place.region, "country": place.country_code}
         photo.ingested_at = photo.updated_at = utcnow()
         session.add(photo)
+    log.info("photo %s ingested; stage ms: ingest_total=%.1f", photo_id, (time.perf_counter() - started) * 1000)
     return True
 
 
