@@ -177,7 +177,7 @@ def _placeholders(prefix: str, values: list[object], params: dict[str, object]) 
 
 def bare_photos_of(conn: psycopg.Connection, owner: uuid.UUID, keys: list[str]) -> int:
     """The statements the app sends for PhotosOf(names, ALL), each written out by hand."""
-    from core.repositories.search import SMALL_PERSON_PHOTOS
+    from core.repositories.search import WantedPerson, start_from_smallest
 
     params: dict[str, object] = {"owner": owner}
     found = conn.execute(PEOPLE_IDS_SQL.format(keys=_placeholders("k", list(keys), params)), params).fetchall()
@@ -187,7 +187,10 @@ def bare_photos_of(conn: psycopg.Connection, owner: uuid.UUID, keys: list[str]) 
         return 0
     ids = [_placeholders(f"p{n}_", [cid for cid, _ in person], params) for n, person in enumerate(people)]
     others = " ".join(ALSO_SQL.format(ids=other) for other in ids[1:])
-    if len(people) > 1 and sum(count for _, count in people[0]) <= SMALL_PERSON_PHOTOS:
+    estimate = conn.execute("SELECT reltuples FROM pg_class WHERE oid = 'photos'::regclass").fetchone()[0]
+    wanted = [WantedPerson(cluster_ids=tuple(cid for cid, _ in person), photo_count=sum(c for _, c in person))
+              for person in people]
+    if len(people) > 1 and start_from_smallest(wanted, max(int(estimate), 1)):
         page_sql = PAGE_SQL.format(with_=CANDIDATES_SQL.format(ids=ids[0], others=others),
                                    people="record_id IN (SELECT photo_id FROM candidates)")
     else:

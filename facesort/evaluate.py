@@ -1,8 +1,9 @@
 """`facesort eval DIR`: the product's real incremental path on a labelled folder, measured.
 
 The folder holds one subfolder per person (or a `labels.csv` of `path,person`), optionally
-`_strangers/` (people seen once) and `_group/` (photos of several people, with a `labels.csv`
-of `path,persons` where persons are `;`-separated). Photos arrive in batches into a fresh
+`_strangers/` (people seen once; so is anyone in a single photo of the set) and `_group/`
+(photos of several people, with a `labels.csv` of `path,persons` where persons are
+`;`-separated). Photos arrive in batches into a fresh
 embedded library; each batch is uploaded, ingested, detected, assigned and reclustered as the
 product does. Then each cluster is named after its majority person, as a person would, and the
 held-back photos (the last fifth of every person with at least 3 photos) are added: the share of
@@ -17,9 +18,9 @@ import random
 import tempfile
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,22 @@ def read_labels(folder: Path) -> list[LabelledPhoto]:
                 people = frozenset(name for name in row["persons"].split(";") if name)
                 complete = row.get("all_faces_labeled", "no").strip().lower() == "yes"
                 photos.append(LabelledPhoto(folder / "_group" / row["path"], people, complete))
-    return [photo for photo in photos if photo.path.exists()]
+    return _seen_once_as_strangers([photo for photo in photos if photo.path.exists()])
+
+
+def _seen_once_as_strangers(photos: list[LabelledPhoto]) -> list[LabelledPhoto]:
+    """A person in one photo of the whole set is a stranger, whatever folder holds them.
+
+    Strangers are "people seen once"; a one-photo person folder is the same thing, and a cluster
+    needs two faces, so their face left unknown is right, not a miss.
+    """
+    seen = Counter(person for photo in photos for person in photo.people)
+    return [
+        replace(photo, people=frozenset([STRANGER_PREFIX + photo.path.name]))
+        if photo.single is not None and seen[photo.single] == 1 and not photo.single.startswith(STRANGER_PREFIX)
+        else photo
+        for photo in photos
+    ]
 
 
 def _images(folder: Path) -> list[Path]:

@@ -49,7 +49,9 @@ def start_pipeline(settings: Settings, *, in_process_threads: int | None = None)
                 settings, torch_threads=max(1, settings.torch_threads // processes)
             ),
         )
-    import pipeline.actors  # noqa: F401 - declares the actors on this broker
+    import pipeline.actors
+
+    pipeline.actors.declare_on(broker)
 
     worker = dramatiq.Worker(broker, worker_threads=in_process_threads or settings.worker_threads, worker_timeout=200)
     worker.start()

@@ -98,7 +98,22 @@ def recluster_owner(
         turn.finish(started)
     report.seconds = time.perf_counter() - clock
     log.info("reclustered owner %s: %s", owner_id, report)
+    _optimize_index(runtime)
     return report
+
+
+def _optimize_index(runtime: Runtime) -> None:
+    """Index the faces added since the last run into the search graph (Qdrant Edge's explicit,
+    blocking build; a no-op on a server, and below the index's size threshold).
+
+    Here because a recluster follows every import (debounced): the graph grows with the library
+    instead of new faces piling up in the segment that is searched exactly. Measured: ~0.2 ms a
+    new face (30k new faces in 6-8 s) whatever the size already indexed.
+    """
+    try:
+        runtime.vectors().optimize()
+    except Exception:  # searches still work, exactly; the next run tries again
+        log.exception("could not optimize the vector index")
 
 
 def _why_not_now(requested: datetime | None, done: datetime | None, debounce: timedelta) -> str | None:

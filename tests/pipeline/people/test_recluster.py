@@ -10,6 +10,7 @@ from sqlmodel import select
 from core.db import SessionFactory
 from core.services import people
 from core.tables import AssignedBy, Face, FaceCluster, OwnerJob, User
+from core.vectors import EdgeVectorIndex, FacePoint
 from pipeline.people.recluster import recluster_owner
 from pipeline.runtime import Runtime
 from tests.conftest import make_user
@@ -165,3 +166,18 @@ def test_scales_to_a_few_thousand_faces(runtime: Runtime, owner: User) -> None:
     assert (report.faces, report.created, report.faces_placed) == (2000, 200, 2000)
     print("recluster seconds", report.seconds)
     assert report.seconds < 60
+
+
+def test_a_recluster_builds_the_search_graph_of_a_grown_index(runtime: Runtime, owner: User) -> None:
+    """Faces indexed since the last run join the HNSW graph (the embedded index builds it only when asked)."""
+    index = runtime.vectors()
+    assert isinstance(index, EdgeVectorIndex)
+    index.optimize_min_points = 1_000
+    vectors = np.random.default_rng(3).normal(size=(25_000, index.dim)).astype(np.float32)
+    index.upsert([
+        FacePoint(face_id=uuid.uuid4(), vector=vector, owner_id=owner.id, photo_id=uuid.uuid4(), cluster_id=None)
+        for vector in vectors
+    ])
+    assert index.shard.info().indexed_vectors_count == 0
+    recluster_owner(runtime, owner.id, force=True)
+    assert index.shard.info().indexed_vectors_count == 25_000

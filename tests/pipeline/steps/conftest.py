@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -65,11 +66,13 @@ def dev_set_faces(dev_set: Path) -> LabelledFaces:
             photo_ids.append(path)
             labels.append(next(iter(people)) if index == named else None)
             clusterable.append(face.clusterable)
+    # Strangers are people seen once: the _strangers/ folder, and one-photo people of other folders.
+    seen = Counter(person for _, people, _ in photos for person in people)
     return LabelledFaces(
         embeddings=np.asarray(embeddings, dtype=np.float32),
         photo_ids=photo_ids,
         labels=labels,
-        strangers=frozenset(label for label in labels if label and label.startswith("stranger:")),
+        strangers=frozenset(label for label in labels if label and (label.startswith("stranger:") or seen[label] == 1)),
         photo_people={path: people for path, people, _ in photos},
         fully_labelled={path: complete for path, _, complete in photos},
         clusterable=clusterable,

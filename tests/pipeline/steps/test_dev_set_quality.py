@@ -2,9 +2,9 @@
 
 Floors sit a little under the values measured with the defaults (mean of seeds 0-2, with
 the second assignment after each recluster: BCubed F1 0.981, precision 0.993, pairwise F1
-0.973; real faces left unknown 4.2%; strangers put in a cluster 0%; "photos of NAME"
-precision 0.994, recall 0.972; held-back photos named automatically 95%, one wrong), so a
-regression fails here.
+0.973; real faces left unknown 2.4%; strangers (people seen once) put in a cluster 0%;
+"photos of NAME" precision 0.995, recall 0.972; held-back photos named automatically 95%, one
+wrong), so a regression fails here.
 """
 
 from collections import Counter
@@ -34,14 +34,14 @@ def mean(values) -> float:
 def test_the_dev_set_has_the_faces_the_labels_promise(dev_set_faces: LabelledFaces):
     labelled = Counter(label for label in dev_set_faces.labels if label is not None)
     assert sum(labelled.values()) == 320  # every single-person photo and stranger has its face
-    assert len(dev_set_faces.strangers) == 40
+    assert len(dev_set_faces.strangers) == 44  # _strangers/ and four people with one photo
 
 
 def test_incremental_clustering_floors(reports: list[IncrementalReport]):
     assert mean(r.clustering.bcubed.f1 for r in reports) >= 0.975
     assert mean(r.clustering.bcubed.precision for r in reports) >= 0.985
     assert mean(r.clustering.pairwise.f1 for r in reports) >= 0.96
-    assert mean(r.real_unknown_share for r in reports) <= 0.05
+    assert mean(r.real_unknown_share for r in reports) <= 0.035
     assert max(r.strangers_clustered_share for r in reports) <= 0.04
 
 
