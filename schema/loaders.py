@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,6 +21,15 @@ V = TypeVar("V")
 
 # (cluster id, limit, offset): one page of a cluster's faces or photos.
 PageKey = tuple[uuid.UUID, int, int]
+
+
+def peek(loader: DataLoader[K, V], key: K) -> asyncio.Future[V] | None:
+    """The loader's finished answer for ``key``, if it has one: a resolver can then answer
+    synchronously instead of awaiting (see schema.lookahead)."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+        return None
+    return future
 
 
 class Loaders:

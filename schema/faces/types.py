@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 
 from core import tables
 from schema.context import Info
 from schema.ids import encode_id
+from schema.loaders import peek
 
 if TYPE_CHECKING:
     from schema.people.types import Cluster
@@ -37,6 +38,12 @@ class Box:
 class Point:
     x: float
     y: float
+
+
+def _cluster(row: tables.FaceCluster | None) -> Cluster | None:
+    from schema.people.types import Cluster
+
+    return Cluster.from_row(row) if row is not None else None
 
 
 def _number(location: dict[str, Any], key: str) -> float:
@@ -88,13 +95,19 @@ class Face:
         return AssignedBy(self._row.assigned_by)
 
     @strawberry.field(description="The cluster (a person when named) the face is in; null when unknown.")
-    async def cluster(self, info: Info) -> Annotated[Cluster, strawberry.lazy("schema.people.types")] | None:
-        from schema.people.types import Cluster
-
-        if self._row.cluster_id is None:
+    def cluster(self, info: Info) -> Annotated[Cluster, strawberry.lazy("schema.people.types")] | None:
+        cluster_id = self._row.cluster_id
+        if cluster_id is None:
             return None
-        row = await info.context.loaders.cluster.load(self._row.cluster_id)
-        return Cluster.from_row(row) if row is not None else None
+        loader = info.context.loaders.cluster
+        loaded = peek(loader, cluster_id)
+        if loaded is not None:  # loaded with the page (schema.lookahead): no await
+            return _cluster(loaded.result())
+
+        async def later() -> Cluster | None:
+            return _cluster(await loader.load(cluster_id))
+
+        return cast("Cluster | None", later())  # graphql-core awaits what a resolver returns
 
     @strawberry.field
     async def photo(self, info: Info) -> Annotated[Photo, strawberry.lazy("schema.photos.types")]:

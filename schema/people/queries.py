@@ -11,7 +11,8 @@ from core.services import people_suggestions
 from schema.connections import Connection, connection, in_memory_connection, page_of
 from schema.context import Info
 from schema.ids import decode_id
-from schema.people.types import Cluster
+from schema.lookahead import selects
+from schema.people.types import Cluster, load_covers
 
 
 @strawberry.input
@@ -39,6 +40,8 @@ async def _clusters(info: Info, query: search.ClusterQuery, first: int | None, a
     )
     for row in rows:
         ctx.loaders.cluster.prime(row.id, row)
+    if rows and selects(info, "edges", "node", "coverFace"):
+        await load_covers(ctx.loaders, rows[: page.limit])
 
     async def count() -> int:
         if not page.offset and len(rows) <= page.limit:

@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 
@@ -13,10 +14,20 @@ from core import tables
 from schema.connections import Connection, connection, page_of
 from schema.context import Info
 from schema.ids import encode_id
+from schema.loaders import Loaders, peek
 
 if TYPE_CHECKING:
     from schema.faces.types import Face
     from schema.photos.types import Photo
+
+
+async def load_covers(loaders: Loaders, rows: Sequence[tables.FaceCluster]) -> None:
+    """Load what decides the clusters' cover faces: each chosen cover, and the best face of those
+    whose cover is unset or has left them (two batched queries for a whole page)."""
+    chosen = await loaders.face.load_many([row.cover_face_id for row in rows if row.cover_face_id is not None])
+    still_theirs = {(face.id, face.cluster_id) for face in chosen if face is not None}
+    need_best = [row.id for row in rows if (row.cover_face_id, row.id) not in still_theirs]
+    await loaders.faces_of_cluster.load_many([(cluster_id, 1, 0) for cluster_id in need_best])
 
 
 @strawberry.type(description="A group of faces of one person; named, it is a person (people(), person(id)).")
@@ -48,16 +59,35 @@ class Cluster:
         return self._row.name is not None
 
     @strawberry.field(description="The face shown for the cluster: the chosen cover, else its best face.")
-    async def cover_face(self, info: Info) -> Annotated[Face, strawberry.lazy("schema.faces.types")] | None:
+    def cover_face(self, info: Info) -> Annotated[Face, strawberry.lazy("schema.faces.types")] | None:
         from schema.faces.types import Face
 
         loaders = info.context.loaders
+        known, row = self._cover_if_loaded(loaders)
+        if known:  # loaded with the page (load_covers): no await
+            return Face.from_row(row) if row is not None else None
+
+        async def later() -> Face | None:
+            await load_covers(loaders, [self._row])
+            _, found = self._cover_if_loaded(loaders)
+            return Face.from_row(found) if found is not None else None
+
+        return cast("Face | None", later())  # graphql-core awaits what a resolver returns
+
+    def _cover_if_loaded(self, loaders: Loaders) -> tuple[bool, tables.Face | None]:
+        """(True, the cover) when the loaders already hold what decides it, else (False, None)."""
         if self._row.cover_face_id is not None:
-            row = await loaders.face.load(self._row.cover_face_id)
+            chosen = peek(loaders.face, self._row.cover_face_id)
+            if chosen is None:
+                return False, None
+            row = chosen.result()
             if row is not None and row.cluster_id == self._row.id:
-                return Face.from_row(row)
-        best = await loaders.faces_of_cluster.load((self._row.id, 1, 0))
-        return Face.from_row(best[0]) if best else None
+                return True, row
+        best = peek(loaders.faces_of_cluster, (self._row.id, 1, 0))
+        if best is None:
+            return False, None
+        rows = best.result()
+        return True, rows[0] if rows else None
 
     @strawberry.field(description="The cluster's faces, best quality first.")
     async def faces(

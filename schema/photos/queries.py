@@ -11,6 +11,7 @@ from schema.connections import Connection, connection, page_of
 from schema.context import Info
 from schema.ids import decode_id
 from schema.photos.inputs import PhotoFilter, PhotoOrder, to_query
+from schema.photos.nested import load_nested
 from schema.photos.types import Photo
 
 
@@ -49,6 +50,7 @@ class PhotoQueries:
         )
         for row in rows:
             ctx.loaders.photo.prime(row.id, row)
+        await load_nested(info, rows[: page.limit], ("edges", "node"))
 
         async def count() -> int:
             if not page.offset and len(rows) <= page.limit:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 from core import tables
 from schema.context import Info
 from schema.ids import encode_id
+from schema.loaders import peek
 
 if TYPE_CHECKING:
     from schema.faces.types import Face
@@ -87,12 +88,23 @@ class Photo:
         return labels
 
     @strawberry.field(description="The faces found in the photo, left to right.")
-    async def faces(
+    def faces(
         self, info: Info, unknown: bool | None = None
     ) -> list[Annotated[Face, strawberry.lazy("schema.faces.types")]]:
-        from schema.faces.types import Face
+        loader = info.context.loaders.faces_of_photo
+        loaded = peek(loader, self._row.id)
+        if loaded is not None:  # the page loaded them (schema.lookahead): no await
+            return _faces(loaded.result(), unknown)
 
-        rows = await info.context.loaders.faces_of_photo.load(self._row.id)
-        if unknown is not None:
-            rows = [row for row in rows if (row.cluster_id is None) == unknown]
-        return [Face.from_row(row) for row in rows]
+        async def later() -> list[Face]:
+            return _faces(await loader.load(self._row.id), unknown)
+
+        return cast("list[Face]", later())  # graphql-core awaits what a resolver returns
+
+
+def _faces(rows: list[tables.Face], unknown: bool | None) -> list[Face]:
+    from schema.faces.types import Face
+
+    if unknown is not None:
+        rows = [row for row in rows if (row.cluster_id is None) == unknown]
+    return [Face.from_row(row) for row in rows]

@@ -75,3 +75,46 @@ def test_person_page(execute: Execute, count_queries: QueryCounter, big_library:
     small = _count(execute, count_queries, PERSON_PAGE, {"id": big_library["person"], "first": 2})
     large = _count(execute, count_queries, PERSON_PAGE, {"id": big_library["person"], "first": 50})
     assert small == large <= 9, count_queries.statements[-large:]
+
+
+PHOTOS_PAGE_WITH_FRAGMENTS = """
+fragment PersonBits on Cluster { id name coverFace { id cropUrl } }
+fragment FaceBits on Face { id box { x y width height } cropUrl cluster { ...PersonBits } }
+query($first: Int!) {
+  photos(first: $first) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { ... on Photo { id fileName takenAt location thumbnailUrl labels faces { ...FaceBits } } } }
+  }
+}
+"""
+
+
+def test_fragments_load_nested_fields_with_the_page_too(execute: Execute, count_queries: QueryCounter,
+                                                       big_library: dict[str, object]) -> None:
+    """The page's faces and people are loaded with it whether the query names them inline or in
+    fragments (schema.lookahead): same answer, same queries."""
+    inline = _count(execute, count_queries, PHOTOS_PAGE, {"first": 60})
+    fragments = _count(execute, count_queries, PHOTOS_PAGE_WITH_FRAGMENTS, {"first": 60})
+    assert fragments == inline
+    assert execute(PHOTOS_PAGE_WITH_FRAGMENTS, {"first": 60}).data == execute(PHOTOS_PAGE, {"first": 60}).data
+
+
+def test_lookahead_sees_fields_through_fragments(execute: Execute, big_library: dict[str, object],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import schema.photos.nested as nested
+
+    seen: list[bool] = []
+    real = nested.selects
+
+    def spy(info, *path):  # type: ignore[no-untyped-def]
+        found = real(info, *path)
+        seen.append(found)
+        return found
+
+    monkeypatch.setattr(nested, "selects", spy)
+    assert execute(PHOTOS_PAGE_WITH_FRAGMENTS, {"first": 5}).errors is None
+    assert seen == [True, True]  # faces, then their clusters
+    seen.clear()
+    assert execute("query { photos(first: 5) { edges { node { id } } } }", {}).errors is None
+    assert seen == [False]
