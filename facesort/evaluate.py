@@ -117,7 +117,7 @@ def _seen_once_as_strangers(photos: list[LabelledPhoto]) -> list[LabelledPhoto]:
     """
     seen = Counter(person for photo in photos for person in photo.people)
     return [
-        replace(photo, people=frozenset([STRANGER_PREFIX + photo.path.name]))
+        replace(photo, people=frozenset([STRANGER_PREFIX + photo.single]))
         if photo.single is not None and seen[photo.single] == 1 and not photo.single.startswith(STRANGER_PREFIX)
         else photo
         for photo in photos
