@@ -181,3 +181,11 @@ def test_a_recluster_builds_the_search_graph_of_a_grown_index(runtime: Runtime, 
     assert index.shard.info().indexed_vectors_count == 0
     recluster_owner(runtime, owner.id, force=True)
     assert index.shard.info().indexed_vectors_count == 25_000
+    # A few new faces wait in the exactly searched segment: no rebuild for them alone.
+    index.upsert([
+        FacePoint(face_id=uuid.uuid4(), vector=vector, owner_id=owner.id, photo_id=uuid.uuid4(), cluster_id=None)
+        for vector in vectors[:500] + 0.01
+    ])
+    recluster_owner(runtime, owner.id, force=True)
+    info = index.shard.info()
+    assert (info.points_count, info.indexed_vectors_count) == (25_500, 25_000)
