@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 from core import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from core.db import make_engine
+from core.migrate import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -22,6 +23,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -211,11 +211,14 @@ def _photo_filters(query: PhotoQuery) -> list[sa.ColumnElement[bool]]:
         where.append(unknown if query.has_unknown_faces else sa.not_(unknown))
     if query.text and query.text.strip():
         text = query.text.strip()
-        labelled = select(PhotoLabel.photo_id).where(
-            col(PhotoLabel.label_key).like(like_pattern(fold(text)), escape="\\")
+        # A union, not an OR of the three: each part can then use its own (trigram) index.
+        named, placed = aliased(Photo), aliased(Photo)
+        matching = sa.union(
+            select(named.id).where(_contains(named.file_name, text)),
+            select(placed.id).where(_contains(placed.location, text)),
+            select(PhotoLabel.photo_id).where(col(PhotoLabel.label_key).like(like_pattern(fold(text)), escape="\\")),
         )
-        where.append(sa.or_(_contains(Photo.file_name, text), _contains(Photo.location, text),
-                            col(Photo.id).in_(labelled)))
+        where.append(col(Photo.id).in_(matching))
     if query.album_id is not None:
         where.append(col(Photo.id).in_(select(AlbumPhoto.photo_id).where(AlbumPhoto.album_id == query.album_id)))
     return where
