@@ -209,19 +209,32 @@ def _aware(moment: datetime) -> datetime:
 
 
 class LoginThrottle:
-    """Failed logins per account and per address in a sliding window (in memory, per process)."""
+    """Failed logins per account and per address in a sliding window (in memory, per process).
 
-    def __init__(self, *, per_account: int = 10, per_address: int = 30, window_seconds: float = 900.0) -> None:
+    Bounded: only failures are stored (asking costs nothing), keys without a recent failure are
+    dropped, and past ``max_keys`` the oldest keys go first, so a flood of made-up names or
+    addresses cannot grow the process without limit.
+    """
+
+    def __init__(
+        self, *, per_account: int = 10, per_address: int = 30, window_seconds: float = 900.0, max_keys: int = 100_000
+    ) -> None:
         self.per_account = per_account
         self.per_address = per_address
         self.window = window_seconds
+        self.max_keys = max_keys
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
+    def _recent(self, key: str, now: float) -> deque[float] | None:
+        times = self._failures.get(key)
+        if times is None:
+            return None
         while times and times[0] <= now - self.window:
             times.popleft()
+        if not times:
+            del self._failures[key]
+            return None
         return times
 
     def retry_after(self, *, username: str, address: str) -> float:
@@ -229,21 +242,38 @@ class LoginThrottle:
         now = time.monotonic()
         waits = [0.0]
         with self._lock:
-            for key, limit in ((f"u:{username.strip().lower()}", self.per_account), (f"a:{address}", self.per_address)):
+            for key, limit in ((_account_key(username), self.per_account), (f"a:{address}", self.per_address)):
                 times = self._recent(key, now)
-                if len(times) >= limit:
+                if times is not None and len(times) >= limit:
                     waits.append(times[len(times) - limit] + self.window - now)
         return max(waits)
 
     def failed(self, *, username: str, address: str) -> None:
         now = time.monotonic()
         with self._lock:
-            for key in (f"u:{username.strip().lower()}", f"a:{address}"):
-                self._recent(key, now).append(now)
+            for key in (_account_key(username), f"a:{address}"):
+                times = self._recent(key, now) or deque()
+                times.append(now)
+                self._failures[key] = times
+            if len(self._failures) > self.max_keys:
+                self._shrink(now)
 
     def succeeded(self, *, username: str) -> None:
         with self._lock:
-            self._failures.pop(f"u:{username.strip().lower()}", None)
+            self._failures.pop(_account_key(username), None)
+
+    def _shrink(self, now: float) -> None:
+        for key in list(self._failures):
+            self._recent(key, now)
+        while len(self._failures) > self.max_keys:
+            del self._failures[next(iter(self._failures))]  # the longest-known key
+
+    def __len__(self) -> int:
+        return len(self._failures)
+
+
+def _account_key(username: str) -> str:
+    return f"u:{username.strip().lower()[:200]}"
 
 
 def csrf_token(session_token: str, secret_key: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import timedelta
 from http.cookies import SimpleCookie
 
@@ -154,6 +155,32 @@ def test_login_is_throttled_per_account_and_per_address(client: TestClient) -> N
     blocked = login(client, "mallory", PASSWORD)
     assert blocked["__typename"] == "InvalidCredentials" and blocked["retryAfterSeconds"] > 0
     assert services.throttle.retry_after(username="mallory", address="10.0.0.9") == 0, "other addresses go on"
+
+
+def test_the_login_throttle_stays_bounded_under_a_flood_of_names() -> None:
+    throttle = accounts.LoginThrottle(per_account=3, per_address=1000, max_keys=50)
+    for i in range(500):  # asking about a name stores nothing
+        assert throttle.retry_after(username=f"nobody{i}", address="10.0.0.1") == 0
+    assert len(throttle) == 0
+    for _ in range(3):
+        throttle.failed(username="alice", address="10.0.0.2")
+    for i in range(400):
+        throttle.failed(username=f"made-up-{i}" + "x" * 5000, address=f"10.1.{i // 250}.{i % 250}")
+    assert len(throttle) <= 50
+    # The oldest keys went first; a fresh run of failures still locks an account out.
+    for _ in range(3):
+        throttle.failed(username="bob", address="10.0.0.3")
+    assert throttle.retry_after(username="bob", address="10.9.9.9") > 0
+
+
+def test_failures_leave_the_throttle_when_their_window_ends() -> None:
+    throttle = accounts.LoginThrottle(per_account=2, window_seconds=0.05)
+    throttle.failed(username="alice", address="10.0.0.2")
+    throttle.failed(username="alice", address="10.0.0.2")
+    assert throttle.retry_after(username="alice", address="10.0.0.2") > 0
+    time.sleep(0.06)
+    assert throttle.retry_after(username="alice", address="10.0.0.2") == 0
+    assert len(throttle) == 0
 
 
 @pytest.mark.parametrize("secret", ["", "changeme", "change-me", "secret", "dev", " Secret "])
