@@ -10,6 +10,8 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_MARKERS = {"", "changeme", "change-me", "secret", "dev"}
+# MinIO's and its docs' well-known credentials: a store behind them is anyone's.
+DEFAULT_S3_SECRETS = DEFAULT_SECRET_MARKERS | {"minioadmin", "minio123", "password"}
 
 
 class Settings(BaseSettings):
@@ -63,6 +65,9 @@ class Settings(BaseSettings):
     def _refuse_default_secret(self) -> Settings:
         if self.environment == "production" and self.secret_key.strip().lower() in DEFAULT_SECRET_MARKERS:
             raise ValueError("FACESORT_SECRET_KEY must be set to a random value outside development")
+        s3_default = self.s3_secret_key.strip().lower() in DEFAULT_S3_SECRETS
+        if self.environment == "production" and self.s3_endpoint and s3_default:
+            raise ValueError("FACESORT_S3_SECRET_KEY must be set to the store's own secret, not a default one")
         return self
 
     @property

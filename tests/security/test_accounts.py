@@ -191,6 +191,15 @@ def test_production_refuses_default_secrets(secret: str, tmp_path: object) -> No
     assert Settings(environment="production", secret_key="k" * 48).secret_key == "k" * 48
 
 
+@pytest.mark.parametrize("s3_secret", ["", "minioadmin", "MinioAdmin", "change-me", "minio123"])
+def test_production_refuses_default_s3_secrets(s3_secret: str) -> None:
+    store = {"s3_endpoint": "minio:9000", "s3_access_key": "minioadmin", "s3_secret_key": s3_secret}
+    with pytest.raises(pydantic.ValidationError, match="FACESORT_S3_SECRET_KEY"):
+        Settings(environment="production", secret_key="k" * 48, **store)
+    assert Settings(environment="development", **store).s3_secret_key == s3_secret
+    assert Settings(environment="production", secret_key="k" * 48, **{**store, "s3_secret_key": "s" * 40}).s3_endpoint
+
+
 def test_production_refuses_the_default_secret_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACESORT_ENVIRONMENT", "production")
     monkeypatch.delenv("FACESORT_SECRET_KEY", raising=False)
