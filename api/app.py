@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -66,8 +66,18 @@ def build_services(settings: Settings) -> Services:
     )
 
 
-def create_app(settings: Settings, *, services: Services | None = None, web_dist: Path = WEB_DIST) -> Starlette:
-    """The ASGI app. The caller has set up the Dramatiq broker and migrated the database."""
+def create_app(
+    settings: Settings,
+    *,
+    services: Services | None = None,
+    web_dist: Path = WEB_DIST,
+    on_shutdown: Callable[[], None] | None = None,
+) -> Starlette:
+    """The ASGI app. The caller has set up the Dramatiq broker and migrated the database.
+
+    ``on_shutdown`` runs when the server stops, before uvicorn re-raises the signal that stopped
+    it (which ends the process without running the caller's own clean-up).
+    """
     services = services or build_services(settings)
     settings.resolved_secret_key()  # generated now, not in the middle of a first login
     graphql = GraphQLApp(services)
@@ -80,6 +90,8 @@ def create_app(settings: Settings, *, services: Services | None = None, web_dist
         gc.collect()
         gc.freeze()
         yield
+        if on_shutdown is not None:
+            on_shutdown()
         bind = services.sessions.kw.get("bind")
         if bind is not None:
             bind.dispose()

@@ -109,7 +109,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
         pipeline = start_pipeline(settings)
     try:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        app = create_app(settings, on_shutdown=pipeline.stop if pipeline is not None else None)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     finally:
         if pipeline is not None:
             pipeline.stop()

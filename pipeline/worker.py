@@ -22,7 +22,13 @@ class EmbeddedWorker:
     recovery: RecoveryLoop
     runtime: runtime_module.Runtime
 
+    stopped: bool = False
+
     def stop(self) -> None:
+        """Stop the threads and the analysis processes; safe to call twice."""
+        if self.stopped:
+            return
+        self.stopped = True
         self.recovery.stop()
         self.worker.stop()
         self.runtime.close()

@@ -14,7 +14,9 @@ actor, up to its attempt limit, without taking the server down.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -22,11 +24,23 @@ from typing import Any
 from pipeline.ml.models import FaceModels, PhotoFaces, analyse_photo, get_face_models
 
 _models: FaceModels | None = None
+# How often a child checks that the process that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
 
 
 def _load_models(model_options: dict[str, Any]) -> None:
     global _models  # one set of models per child process
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True, name="parent-watch").start()
     _models = get_face_models(**model_options)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A child outlives a server that was killed (or that a re-raised SIGTERM ended before its
+    clean-up ran) as an orphan holding its models' memory: it leaves as soon as it is orphaned."""
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def _analyse(data: bytes, max_pixels: int) -> PhotoFaces:
