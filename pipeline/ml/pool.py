@@ -6,9 +6,10 @@ models once and analyses one photo at a time: photo bytes go in, a ``PhotoFaces`
 Measured on the dev set (2 cores): the bare loop takes 39.4 s in one process and 24 s split
 over two.
 
-A child that dies (a decoder crash, the kernel's OOM killer) breaks the pool: the next call
-starts a fresh one, and the photo being analysed fails this attempt and is retried by its
-actor, up to its attempt limit, without taking the server down.
+A child that dies (a decoder crash, the kernel's OOM killer) breaks the pool, and a child that
+takes longer than ``deadline_seconds`` on one photo (a photo that hangs a decoder) is killed
+with its pool: the next call starts a fresh one, and the photo being analysed fails this
+attempt and is retried by its actor, up to its attempt limit, without taking the server down.
 """
 
 from __future__ import annotations
@@ -53,11 +54,13 @@ class AnalysisError(RuntimeError):
 
 
 class AnalysisPool:
-    def __init__(self, *, processes: int, model_options: dict[str, Any]) -> None:
+    def __init__(self, *, processes: int, model_options: dict[str, Any], deadline_seconds: float = 120.0) -> None:
         if processes < 1:
             raise ValueError("an analysis pool needs at least one process")
         self.processes = processes
         self.model_options = model_options
+        # A photo takes well under a second; the first one also waits for the models to load.
+        self.deadline_seconds = deadline_seconds
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -65,10 +68,15 @@ class AnalysisPool:
         """``analyse_photo`` in a child process. Raises ImageError, or AnalysisError if the child died."""
         executor = self._started()
         try:
-            return executor.submit(_analyse, data, max_pixels).result()
+            return executor.submit(_analyse, data, max_pixels).result(timeout=self.deadline_seconds)
         except BrokenProcessPool as exc:
             self._replace(executor)
             raise AnalysisError(f"the face analysis process died: {exc}") from None
+        except TimeoutError:
+            self._replace(executor, kill=True)
+            raise AnalysisError(
+                f"face analysis took over {self.deadline_seconds:g} s; its process was stopped"
+            ) from None
 
     def close(self) -> None:
         with self._lock:
@@ -88,8 +96,11 @@ class AnalysisPool:
                 )
             return self._executor
 
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
+    def _replace(self, broken: ProcessPoolExecutor, *, kill: bool = False) -> None:
         with self._lock:
             if self._executor is broken:
+                if kill:  # shutdown() waits for a running task; a stuck one never ends
+                    for process in list(broken._processes.values()):
+                        process.kill()
                 broken.shutdown(wait=False, cancel_futures=True)
                 self._executor = None

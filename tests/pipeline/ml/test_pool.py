@@ -54,3 +54,24 @@ def test_a_killed_child_fails_one_photo_and_the_next_gets_a_new_pool(pool: Analy
         pool.analyse(data, max_pixels=100_000_000)
     assert len(pool.analyse(data, max_pixels=100_000_000).faces) == 6
     assert pool._executor is not executor
+
+
+def test_a_photo_past_the_deadline_stops_its_process_and_the_next_gets_a_new_pool(
+    pool: AnalysisPool, dev_set: Path
+) -> None:
+    data = (dev_set / GROUP).read_bytes()
+    pool.analyse(data, max_pixels=100_000_000)  # started, models loaded
+    executor = pool._executor
+    assert executor is not None
+    children = list(executor._processes.values())
+    pool.deadline_seconds = 0.001  # no photo is analysed that fast
+    try:
+        with pytest.raises(AnalysisError, match="took over"):
+            pool.analyse(data, max_pixels=100_000_000)
+    finally:
+        pool.deadline_seconds = 120.0
+    for process in children:
+        process.join(timeout=10)
+        assert not process.is_alive()
+    assert len(pool.analyse(data, max_pixels=100_000_000).faces) == 6
+    assert pool._executor is not executor
