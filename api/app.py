@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gc
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -20,7 +20,6 @@ from api.routes.pages import WEB_DIST, healthz, openapi, web_client
 from api.routes.uploads import post_photos
 from core.blobs import open_blob_store
 from core.db import make_engine, make_session_factory
-from core.services.people import request_recluster
 from core.settings import Settings
 from pipeline.enqueue import enqueue_photos, enqueue_recluster
 from schema.context import Services
@@ -51,18 +50,14 @@ def build_services(settings: Settings) -> Services:
     engine = make_engine(settings.resolved_database_url())
     sessions = make_session_factory(engine)
     debounce_ms = int(settings.recluster_debounce_seconds * 1000)
-
-    def ask_recluster(owner_id: uuid.UUID) -> None:
-        """Record the ask, then send the debounced job: the recluster actor skips unasked runs."""
-        request_recluster(sessions, owner_id=owner_id)
-        enqueue_recluster(owner_id, delay_ms=debounce_ms)
-
     return Services(
         settings=settings,
         sessions=sessions,
         blobs=open_blob_store(settings),
         enqueue_photos=enqueue_photos,
-        enqueue_recluster=ask_recluster,
+        # Only sends the debounced job: the use cases that change faces record the ask in their own
+        # transaction (the recluster actor skips runs nobody asked for).
+        enqueue_recluster=partial(enqueue_recluster, delay_ms=debounce_ms),
     )
 
 

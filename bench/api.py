@@ -14,7 +14,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,8 @@ from pathlib import Path
 
 import httpx
 import psycopg
+
+from bench.proc import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 ADMIN_URL = os.environ.get("FACESORT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -124,12 +125,6 @@ def fill(url: str, *, photos: int, faces_per_photo: int, people: int, seed: int 
         # index-only scans skip the table.
         conn.execute("VACUUM ANALYZE")
     return owner, names
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 SERVE = """
@@ -284,7 +279,7 @@ def measure(url: str, *, runs: int, data_dir: Path) -> None:
     _, token = create_api_token(make_session_factory(engine), user_id=owner, name="bench")
     engine.dispose()
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "FACESORT_DATABASE_URL": url, "FACESORT_DATA_DIR": str(data_dir),
            "FACESORT_SECRET_KEY": "bench-secret-key", "PYTHONPATH": str(REPO)}
     server = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], env=env, cwd=REPO)

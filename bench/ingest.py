@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,15 +27,12 @@ from typing import Any
 import httpx
 
 from bench.ingest_bare import bare_loop, dev_set_paths
+from bench.proc import children, free_port, pss_kb, rss_kb
 
 REPO = Path(__file__).resolve().parents[1]
 STATUS = "{ libraryStatus { photos pending processing done failed faces } }"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def product_run(paths: list[Path]) -> dict[str, Any]:
@@ -61,8 +57,8 @@ def product_run(paths: list[Path]) -> dict[str, Any]:
                 uploaded = time.perf_counter() - started
                 while True:
                     status = client.post("/graphql", json={"query": STATUS}).json()["data"]["libraryStatus"]
-                    peak_rss = max(peak_rss, _rss_kb(server.pid))
-                    peak_children_pss = max(peak_children_pss, sum(_pss_kb(child) for child in _children(server.pid)))
+                    peak_rss = max(peak_rss, rss_kb(server.pid))
+                    peak_children_pss = max(peak_children_pss, sum(pss_kb(child) for child in children(server.pid)))
                     if status["pending"] + status["processing"] == 0 and status["photos"] >= len(paths):
                         break
                     time.sleep(0.2)
@@ -107,19 +103,8 @@ def stage_means(log: str) -> dict[str, float]:
     return {name: round(totals[name] / counts[name], 1) for name in totals}
 
 
-def _pss_kb(pid: int) -> int:
-    return _proc_kb(pid, "smaps_rollup", "Pss:")
 
 
-def _children(pid: int) -> list[int]:
-    """Child processes of any of the process's threads (the analysis pool starts from a worker thread)."""
-    children: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return children
 
 
 def _wait_healthy(base: str) -> None:
@@ -134,19 +119,8 @@ def _wait_healthy(base: str) -> None:
     raise SystemExit("the server did not come up")
 
 
-def _rss_kb(pid: int) -> int:
-    return _proc_kb(pid, "status", "VmRSS:")
 
 
-def _proc_kb(pid: int, file: str, field: str) -> int:
-    """A ``field: N kB`` line of /proc/PID/FILE; 0 once the process is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
-            if line.startswith(field):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from bench.proc import children, free_port, rss_kb
 
 REPO = Path(__file__).resolve().parents[1]
 PEOPLE = "query($after: String) { people(first: 50, after: $after) { totalCount pageInfo { endCursor } } }"
@@ -54,10 +55,6 @@ class Tally:
             self.errors.append(text)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def unique_photos(dev_set: Path, count: int) -> Iterator[tuple[str, bytes]]:
@@ -72,20 +69,8 @@ def unique_photos(dev_set: Path, count: int) -> Iterator[tuple[str, bytes]]:
 
 
 def rss_of(pid: int) -> int:
-    """Resident memory of a process and its children, in bytes (from /proc)."""
-    total = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(child) for child in children.read_text().split()]
-    for one in pids:
-        try:
-            for line in Path(f"/proc/{one}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except FileNotFoundError:
-            continue
-    return total
+    """Resident memory of a process and its children (of any thread), in bytes."""
+    return 1024 * sum(rss_kb(one) for one in [pid, *children(pid)])
 
 
 def sample_memory(pid: int, samples: list[tuple[float, int]], stop: threading.Event, start: float) -> None:

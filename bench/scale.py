@@ -44,6 +44,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bench.cluster import synthetic_faces
+from bench.proc import proc_kb
 from core.vectors import EdgeVectorIndex, FacePoint
 from pipeline.people.assign import NEIGHBOURS
 from pipeline.steps.assignment import Neighbour, NewFace, assign_faces
@@ -199,11 +200,6 @@ def _assign_photo(index: EdgeVectorIndex, vectors: list[NDArray[np.float32]], ph
     return assign_faces(new_faces)
 
 
-def _memory_kb(field_name: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field_name + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field_name} in /proc/self/status")
 
 
 def _recluster_child(faces_file: str, queue: Any) -> None:
@@ -213,11 +209,11 @@ def _recluster_child(faces_file: str, queue: Any) -> None:
     # exec), reset once the faces are loaded, so the rise above them is the clustering's own.
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    baseline = _memory_kb("VmRSS")
+    baseline = proc_kb("self", "status", "VmRSS:")
     clock = time.perf_counter()
     labels = cluster_faces(embeddings, photo_ids=photos)
     seconds = time.perf_counter() - clock
-    peak = _memory_kb("VmHWM")
+    peak = proc_kb("self", "status", "VmHWM:")
     clusters = len(set(labels.tolist()) - {UNKNOWN})
     queue.put((len(embeddings), seconds, (peak - baseline) / 1024, embeddings.nbytes / 2**20, clusters))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -34,21 +35,40 @@ def dev_set() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh database for this test run on the machine's PostgreSQL, migrated to head."""
-    name = f"facesort_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+def create_database(prefix: str) -> tuple[str, str]:
+    """A new, empty database on the machine's PostgreSQL: (its name, its SQLAlchemy URL)."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     try:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
         pytest.fail(f"PostgreSQL is unreachable at {POSTGRES_ADMIN_URL}: {exc}")
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    upgrade(url)
-    yield url
+    return name, url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+def drop_database(name: str) -> None:
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def fresh_database(prefix: str, *, migrate: bool = True) -> Iterator[str]:
+    """The URL of a database of its own (migrated to head unless ``migrate`` is false), dropped after."""
+    name, url = create_database(prefix)
+    try:
+        if migrate:
+            upgrade(url)
+        yield url
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh database for this test run on the machine's PostgreSQL, migrated to head."""
+    with fresh_database("facesort_test") as url:
+        yield url
 
 
 def _truncate_all(engine: sa.Engine) -> None:

@@ -160,12 +160,12 @@ def start_from_smallest(people: Sequence[WantedPerson], photos: int) -> bool:
     return sizes[0] + overlap <= walk
 
 
-def _person_conditions(people: Sequence[WantedPerson], *, photos: int) -> list[sa.ColumnElement[bool]]:
+def _person_conditions(session: Session, people: Sequence[WantedPerson]) -> list[sa.ColumnElement[bool]]:
     if any(not person.cluster_ids for person in people):
         return [sa.false()]
     people = sorted(people, key=lambda person: person.photo_count)
     smallest, others = people[0], people[1:]
-    if others and start_from_smallest(people, photos):
+    if others and start_from_smallest(people, library_photos(session)):
         # MATERIALIZED keeps the planner from folding the few candidates back into a walk.
         candidates = (
             select(Face.photo_id)
@@ -182,8 +182,7 @@ def _photo_conditions(
     """The WHERE of a search; ``people`` are ``wanted_people(...)`` of the same query."""
     where: list[sa.ColumnElement[bool]] = [col(Photo.owner_id) == owner_id]
     if people is not None:
-        photos = library_photos(session) if len(people) > 1 else 1
-        where += _person_conditions(people, photos=photos)
+        where += _person_conditions(session, people)
     where += _photo_filters(query)
     return where
 

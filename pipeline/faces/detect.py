@@ -79,7 +79,7 @@ def detect_faces(runtime: Runtime, photo_id: uuid.UUID, *, again: bool = False) 
     with transaction(runtime.sessions) as session:
         detection_repo.delete_faces(session, face_ids=removed)
         detection_repo.save_faces(session, faces=rows)
-        touched = {face.cluster_id for face in old_faces if face.id in set(removed) and face.cluster_id}
+        touched = {face.cluster_id for face in old_faces if face.id not in kept and face.cluster_id}
         if touched:
             cluster_repo.refresh_cluster_stats(session, cluster_ids=list(touched))
         photo = photo_repo.get_photo(session, photo_id=photo_id)

@@ -50,7 +50,7 @@ def _analyse(data: bytes, max_pixels: int) -> PhotoFaces:
 
 
 class AnalysisError(RuntimeError):
-    """The process analysing the photo died; the photo may be retried."""
+    """The process analysing the photo died or overran its deadline; the photo may be retried."""
 
 
 class AnalysisPool:
@@ -65,7 +65,7 @@ class AnalysisPool:
         self._lock = threading.Lock()
 
     def analyse(self, data: bytes, *, max_pixels: int) -> PhotoFaces:
-        """``analyse_photo`` in a child process. Raises ImageError, or AnalysisError if the child died."""
+        """``analyse_photo`` in a child process. Raises ImageError, or AnalysisError (see there)."""
         executor = self._started()
         try:
             return executor.submit(_analyse, data, max_pixels).result(timeout=self.deadline_seconds)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from pipeline.steps.neighbours import squared_distance_blocks
+
 _BLOCK = 1024
 
 
@@ -18,16 +20,11 @@ def nearest_clusters(groups: NDArray[np.floating], clusters: NDArray[np.floating
     if len(clusters) == 0:
         return [[] for _ in range(len(groups))]
     k = min(k, len(clusters))
-    clusters32 = np.ascontiguousarray(clusters, dtype=np.float32)
-    norms = np.einsum("ij,ij->i", clusters32, clusters32)
     found: list[list[int]] = []
-    for start in range(0, len(groups), _BLOCK):
-        block = np.ascontiguousarray(groups[start : start + _BLOCK], dtype=np.float32)
-        squared = np.einsum("ij,ij->i", block, block)[:, None] + norms[None, :] - 2.0 * (block @ clusters32.T)
+    for _, squared in squared_distance_blocks(groups, clusters, rows=_BLOCK):
         nearest = np.argpartition(squared, k - 1, axis=1)[:, :k] if k < len(clusters) else np.tile(
-            np.arange(len(clusters)), (len(block), 1)
+            np.arange(len(clusters)), (len(squared), 1)
         )
         order = np.argsort(np.take_along_axis(squared, nearest, axis=1), axis=1)
         found.extend(np.take_along_axis(nearest, order, axis=1).tolist())
     return found
-

@@ -103,12 +103,11 @@ def recluster_owner(
 
 
 def _optimize_index(runtime: Runtime) -> None:
-    """Index the faces added since the last run into the search graph (Qdrant Edge's explicit,
-    blocking build; a no-op on a server, and below the index's size threshold).
+    """Index the faces added since the last build into the search graph (Qdrant Edge's explicit,
+    blocking build, once enough wait: see EdgeVectorIndex.optimize; a no-op on a server).
 
     Here because a recluster follows every import (debounced): the graph grows with the library
-    instead of new faces piling up in the segment that is searched exactly. Measured: ~0.2 ms a
-    new face (30k new faces in 6-8 s) whatever the size already indexed.
+    instead of new faces piling up in the segment that is searched exactly.
     """
     try:
         runtime.vectors().optimize()

@@ -8,6 +8,7 @@ has few faces within the radius (the same person's), so the graph is small.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,15 +106,23 @@ def symmetric_edges(graph: NeighbourGraph) -> tuple[NDArray[np.int64], NDArray[n
     return low[first], high[first], graph.distance[first]
 
 
+def squared_distance_blocks(
+    queries: NDArray[np.floating], points: NDArray[np.floating], *, rows: int = _BLOCK_ROWS
+) -> Iterator[tuple[int, NDArray[np.float32]]]:
+    """``(start, squared distances of queries[start:start + rows] to every point)``, block by
+    block: exact, and never more than ``rows x len(points)`` floats at once."""
+    points32 = np.ascontiguousarray(points, dtype=np.float32)
+    norms = np.einsum("ij,ij->i", points32, points32)
+    for start in range(0, len(queries), rows):
+        block = np.ascontiguousarray(queries[start : start + rows], dtype=np.float32)
+        yield start, np.einsum("ij,ij->i", block, block)[:, None] + norms[None, :] - 2.0 * (block @ points32.T)
+
+
 def near_any(queries: NDArray[np.floating], points: NDArray[np.floating], *, radius: float) -> NDArray[np.bool_]:
-    """For each query, whether any of ``points`` lies within ``radius`` (exact, by row blocks)."""
+    """For each query, whether any of ``points`` lies within ``radius``."""
     found = np.zeros(len(queries), dtype=bool)
     if len(points) == 0:
         return found
-    points32 = np.ascontiguousarray(points, dtype=np.float32)
-    norms = np.einsum("ij,ij->i", points32, points32)
-    for start in range(0, len(queries), _BLOCK_ROWS):
-        block = np.ascontiguousarray(queries[start : start + _BLOCK_ROWS], dtype=np.float32)
-        squared = np.einsum("ij,ij->i", block, block)[:, None] + norms[None, :] - 2.0 * (block @ points32.T)
-        found[start : start + len(block)] = (squared <= radius * radius).any(axis=1)
+    for start, squared in squared_distance_blocks(queries, points):
+        found[start : start + len(squared)] = (squared <= radius * radius).any(axis=1)
     return found

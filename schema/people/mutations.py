@@ -189,5 +189,6 @@ class PeopleMutations:
     async def recluster(self, info: Info) -> ReclusterQueued:
         ctx = info.context
         owner_id = ctx.owner_id
+        await ctx.write(people.request_recluster, ctx.services.sessions, owner_id=owner_id)
         await ctx.call(ctx.services.enqueue_recluster, owner_id)
         return ReclusterQueued(queued=True)

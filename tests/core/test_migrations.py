@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -15,7 +13,7 @@ from sqlmodel import SQLModel
 from core.migrate import MIGRATION_ONLY_INDEXES, downgrade, include_object, upgrade
 from core.repositories import search
 from core.tables import Photo
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import fresh_database
 
 
 def test_migrated_database_matches_the_models(engine: sa.Engine) -> None:
@@ -42,12 +40,8 @@ def test_downgrade_and_upgrade_again(tmp_path) -> None:  # type: ignore[no-untyp
 
 @pytest.fixture
 def fresh_postgres() -> Iterator[str]:
-    name = f"facesort_migrate_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("facesort_migrate", migrate=False) as url:
+        yield url
 
 
 TEXT_INDEXES = MIGRATION_ONLY_INDEXES

@@ -15,13 +15,11 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 import redis
 import sqlalchemy as sa
@@ -29,7 +27,6 @@ from sqlmodel import select
 
 from core.blobs import open_blob_store
 from core.db import make_engine, make_session_factory
-from core.migrate import upgrade
 from core.services.uploads import IncomingFile, UploadLimits, upload_photos
 from core.settings import Settings
 from core.tables import Face, Photo, PhotoStatus, User
@@ -37,7 +34,7 @@ from core.vectors import open_vector_index
 from pipeline.broker import setup_broker
 from pipeline.enqueue import enqueue_photos
 from pipeline.runtime import embedder_identity
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import fresh_database
 from tests.reliability.conftest import FAULTS_REDIS_URL
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,17 +44,8 @@ KILL_AFTER_DONE = 3
 
 @pytest.fixture
 def own_postgres() -> Iterator[str]:
-    name = f"facesort_kill_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is unreachable at {POSTGRES_ADMIN_URL}: {exc}")
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + f"/{name}"
-    upgrade(url)
-    yield url
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("facesort_kill") as url:
+        yield url
 
 
 def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from core.blobs.keys import face_crop_key, thumbnail_key
 from core.db import SessionFactory
-from core.tables import Photo, User
+from core.repositories import owner_jobs
+from core.tables import OwnerJob, Photo, User
 from schema.context import Services
 from tests.schema.conftest import Execute, opaque
 from tests.schema.factories import add_user, make_library, photo_row
@@ -52,8 +55,14 @@ def test_identity_operations(execute: Execute, sessions: SessionFactory, owner: 
     assert deleted == {"id": mom, "facesUnassigned": 4}
     status = _data(execute("{ libraryStatus { unknownFaces people } }"))["libraryStatus"]
     assert status == {"unknownFaces": 5, "people": 0}
+    with sessions() as session:
+        session.exec(sa.delete(OwnerJob))  # forget the asks so far: the mutation must record its own
+        session.commit()
     assert _data(execute("mutation { recluster { queued } }"))["recluster"] == {"queued": True}
     assert enqueued["recluster"] == [owner.id] * 3  # after rejectFaces, deleteCluster and recluster
+    with sessions() as session:
+        job = owner_jobs.get_owner_job(session, owner_id=owner.id)
+    assert job is not None and job.recluster_requested_at is not None  # else the actor skips the run
 
 
 def test_merge_clusters(execute: Execute, sessions: SessionFactory, owner: User) -> None:

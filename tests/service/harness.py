@@ -10,18 +10,15 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import httpx
-import psycopg
 import redis
 
 REPO = Path(__file__).resolve().parents[2]
-POSTGRES_ADMIN_URL = os.environ.get("FACESORT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 # A Redis database of its own: this test flushes it.
 SERVICE_REDIS_URL = os.environ.get("FACESORT_TEST_SERVICE_REDIS", "redis://127.0.0.1:6379/13")
 DRAMATIQ_NAMESPACE = "dramatiq"
@@ -33,19 +30,6 @@ def free_port() -> int:
         port: int = sock.getsockname()[1]
         return port
 
-
-def create_database() -> tuple[str, str]:
-    """A fresh PostgreSQL database: (its name, its SQLAlchemy URL)."""
-    name = f"facesort_service_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    return name, url.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
-def drop_database(name: str) -> None:
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def flushed_redis(url: str) -> redis.Redis:

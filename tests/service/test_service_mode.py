@@ -34,13 +34,12 @@ from pipeline.enqueue import QUEUES
 from pipeline.faces.matching import iou
 from pipeline.runtime import embedder_identity
 from schema.ids import encode_id
+from tests.conftest import create_database, drop_database
 from tests.service.harness import (
     SERVICE_REDIS_URL,
     Api,
     ServiceMode,
-    create_database,
     dramatiq_backlog,
-    drop_database,
     flushed_redis,
     free_port,
     service_env,
@@ -107,7 +106,7 @@ def service_run(
         queue = flushed_redis(SERVICE_REDIS_URL)
     except Exception as exc:  # noqa: BLE001 - any failure to reach Redis means the same
         pytest.fail(f"Redis is unreachable at {SERVICE_REDIS_URL}: {exc}")
-    db_name, database_url = create_database()
+    db_name, database_url = create_database("facesort_service")
     env = service_env(
         database_url=database_url, redis_url=SERVICE_REDIS_URL, s3_endpoint=s3_endpoint, bucket=BUCKET,
         data_dir=root / "data", FACESORT_RECLUSTER_DEBOUNCE_SECONDS=DEBOUNCE_SECONDS,
