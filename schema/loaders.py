@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from strawberry.dataloader import DataLoader
 
@@ -18,18 +19,33 @@ if TYPE_CHECKING:
 
 K = TypeVar("K")
 V = TypeVar("V")
+R = TypeVar("R")
 
 # (cluster id, limit, offset): one page of a cluster's faces or photos.
 PageKey = tuple[uuid.UUID, int, int]
 
 
 def peek(loader: DataLoader[K, V], key: K) -> asyncio.Future[V] | None:
-    """The loader's finished answer for ``key``, if it has one: a resolver can then answer
-    synchronously instead of awaiting (see schema.lookahead)."""
+    """The loader's finished answer for ``key``, if it has one."""
     future = loader.cache_map.get(key)
     if future is None or not future.done() or future.cancelled() or future.exception() is not None:
         return None
     return future
+
+
+def load_then(loader: DataLoader[K, V], key: K, then: Callable[[V], R]) -> R:
+    """``then(value for key)``: at once when the loader already has it (a page loaded it with
+    itself, see schema.lookahead), else a coroutine, which graphql-core awaits as it awaits any
+    resolver's answer. ``then`` may itself answer with such a coroutine."""
+    loaded = peek(loader, key)
+    if loaded is not None:
+        return then(loaded.result())
+
+    async def later() -> Any:
+        answer: Any = then(await loader.load(key))
+        return await answer if inspect.isawaitable(answer) else answer
+
+    return cast("R", later())
 
 
 class Loaders:

@@ -1,9 +1,9 @@
 """What a query asks for below a field, so a list resolver can load its nested data at once.
 
 A page of 50 photos with their faces and people would otherwise resolve ``faces`` 50 times and
-``cluster`` a hundred times through DataLoader futures, each a task on the event loop (about
-half the time of such a request was that scheduling, measured with cProfile on bench.api).
-Loading them with the page lets those fields answer synchronously from the loaders' cache.
+``cluster`` a hundred times through DataLoader futures, each a task on the event loop. Loading
+them with the page lets those fields answer synchronously from the loaders' cache
+(schema.loaders.load_then): measured on bench.api, a PhotosOf page went from 15.7 to 14.1 ms.
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ from collections.abc import Iterable, Sequence
 
 from strawberry.types.nodes import SelectedField, Selection
 
-from schema.context import Info
 
-
-def selects(info: Info, *path: str) -> bool:
-    """Whether the query selects ``path`` (GraphQL field names) below the current field,
-    through fragments too: ``selects(info, "edges", "node", "faces")``."""
-    return any(_walk(field.selections, path) for field in info.selected_fields)
+def selects(fields: Sequence[Selection], *path: str) -> bool:
+    """Whether ``fields`` (a resolver's ``info.selected_fields``, built anew on each access, so
+    read once) select ``path`` (GraphQL field names), through fragments too:
+    ``selects(fields, "photos", "edges", "node", "faces")``."""
+    return _walk(fields, path)
 
 
 def _walk(selections: Iterable[Selection], path: Sequence[str]) -> bool:

@@ -5,14 +5,14 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from core import tables
 from schema.context import Info
 from schema.ids import encode_id
-from schema.loaders import peek
+from schema.loaders import load_then
 
 if TYPE_CHECKING:
     from schema.people.types import Cluster
@@ -96,18 +96,9 @@ class Face:
 
     @strawberry.field(description="The cluster (a person when named) the face is in; null when unknown.")
     def cluster(self, info: Info) -> Annotated[Cluster, strawberry.lazy("schema.people.types")] | None:
-        cluster_id = self._row.cluster_id
-        if cluster_id is None:
+        if self._row.cluster_id is None:
             return None
-        loader = info.context.loaders.cluster
-        loaded = peek(loader, cluster_id)
-        if loaded is not None:  # loaded with the page (schema.lookahead): no await
-            return _cluster(loaded.result())
-
-        async def later() -> Cluster | None:
-            return _cluster(await loader.load(cluster_id))
-
-        return cast("Cluster | None", later())  # graphql-core awaits what a resolver returns
+        return load_then(info.context.loaders.cluster, self._row.cluster_id, _cluster)
 
     @strawberry.field
     async def photo(self, info: Info) -> Annotated[Photo, strawberry.lazy("schema.photos.types")]:

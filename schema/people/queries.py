@@ -40,7 +40,7 @@ async def _clusters(info: Info, query: search.ClusterQuery, first: int | None, a
     )
     for row in rows:
         ctx.loaders.cluster.prime(row.id, row)
-    if rows and selects(info, "edges", "node", "coverFace"):
+    if rows and selects(info.selected_fields, info.field_name, "edges", "node", "coverFace"):
         await load_covers(ctx.loaders, rows[: page.limit])
 
     async def count() -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -14,7 +14,7 @@ from core import tables
 from schema.connections import Connection, connection, page_of
 from schema.context import Info
 from schema.ids import encode_id
-from schema.loaders import Loaders, peek
+from schema.loaders import Loaders, load_then
 
 if TYPE_CHECKING:
     from schema.faces.types import Face
@@ -63,31 +63,18 @@ class Cluster:
         from schema.faces.types import Face
 
         loaders = info.context.loaders
-        known, row = self._cover_if_loaded(loaders)
-        if known:  # loaded with the page (load_covers): no await
-            return Face.from_row(row) if row is not None else None
 
-        async def later() -> Face | None:
-            await load_covers(loaders, [self._row])
-            _, found = self._cover_if_loaded(loaders)
-            return Face.from_row(found) if found is not None else None
+        def best() -> Face | None:
+            return load_then(loaders.faces_of_cluster, (self._row.id, 1, 0),
+                             lambda rows: Face.from_row(rows[0]) if rows else None)
 
-        return cast("Face | None", later())  # graphql-core awaits what a resolver returns
+        def chosen(row: tables.Face | None) -> Face | None:
+            # A cover that has left the cluster (moved, rejected) gives way to the best face.
+            return Face.from_row(row) if row is not None and row.cluster_id == self._row.id else best()
 
-    def _cover_if_loaded(self, loaders: Loaders) -> tuple[bool, tables.Face | None]:
-        """(True, the cover) when the loaders already hold what decides it, else (False, None)."""
-        if self._row.cover_face_id is not None:
-            chosen = peek(loaders.face, self._row.cover_face_id)
-            if chosen is None:
-                return False, None
-            row = chosen.result()
-            if row is not None and row.cluster_id == self._row.id:
-                return True, row
-        best = peek(loaders.faces_of_cluster, (self._row.id, 1, 0))
-        if best is None:
-            return False, None
-        rows = best.result()
-        return True, rows[0] if rows else None
+        if self._row.cover_face_id is None:
+            return best()
+        return load_then(loaders.face, self._row.cover_face_id, chosen)
 
     @strawberry.field(description="The cluster's faces, best quality first.")
     async def faces(

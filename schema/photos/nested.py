@@ -7,14 +7,21 @@ from collections.abc import Sequence
 from core import tables
 from schema.context import Info
 from schema.lookahead import selects
+from schema.people.types import load_covers
 
 
-async def load_nested(info: Info, rows: Sequence[tables.Photo], path: tuple[str, ...]) -> None:
-    """The photos' faces, and those faces' clusters, when the query selects them at ``path``."""
-    if not rows or not selects(info, *path, "faces"):
+async def load_nested(info: Info, rows: Sequence[tables.Photo]) -> None:
+    """The page's faces, their clusters and those clusters' cover faces, as far as the query
+    selects them below the connection's ``edges { node }``."""
+    fields = info.selected_fields
+    node = (info.field_name, "edges", "node")
+    if not rows or not selects(fields, *node, "faces"):
         return
     loaders = info.context.loaders
     faces = await loaders.faces_of_photo.load_many([row.id for row in rows])
-    if selects(info, *path, "faces", "cluster"):
-        cluster_ids = list(dict.fromkeys(f.cluster_id for found in faces for f in found if f.cluster_id is not None))
-        await loaders.cluster.load_many(cluster_ids)
+    if not selects(fields, *node, "faces", "cluster"):
+        return
+    cluster_ids = list(dict.fromkeys(f.cluster_id for found in faces for f in found if f.cluster_id is not None))
+    clusters = await loaders.cluster.load_many(cluster_ids)
+    if selects(fields, *node, "faces", "cluster", "coverFace"):
+        await load_covers(loaders, [cluster for cluster in clusters if cluster is not None])

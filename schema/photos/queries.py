@@ -50,7 +50,7 @@ class PhotoQueries:
         )
         for row in rows:
             ctx.loaders.photo.prime(row.id, row)
-        await load_nested(info, rows[: page.limit], ("edges", "node"))
+        await load_nested(info, rows[: page.limit])
 
         async def count() -> int:
             if not page.offset and len(rows) <= page.limit:

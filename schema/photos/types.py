@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 from core import tables
 from schema.context import Info
 from schema.ids import encode_id
-from schema.loaders import peek
+from schema.loaders import load_then
 
 if TYPE_CHECKING:
     from schema.faces.types import Face
@@ -91,15 +91,7 @@ class Photo:
     def faces(
         self, info: Info, unknown: bool | None = None
     ) -> list[Annotated[Face, strawberry.lazy("schema.faces.types")]]:
-        loader = info.context.loaders.faces_of_photo
-        loaded = peek(loader, self._row.id)
-        if loaded is not None:  # the page loaded them (schema.lookahead): no await
-            return _faces(loaded.result(), unknown)
-
-        async def later() -> list[Face]:
-            return _faces(await loader.load(self._row.id), unknown)
-
-        return cast("list[Face]", later())  # graphql-core awaits what a resolver returns
+        return load_then(info.context.loaders.faces_of_photo, self._row.id, lambda rows: _faces(rows, unknown))
 
 
 def _faces(rows: list[tables.Face], unknown: bool | None) -> list[Face]:

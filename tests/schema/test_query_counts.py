@@ -90,31 +90,50 @@ query($first: Int!) {
 """
 
 
-def test_fragments_load_nested_fields_with_the_page_too(execute: Execute, count_queries: QueryCounter,
-                                                       big_library: dict[str, object]) -> None:
-    """The page's faces and people are loaded with it whether the query names them inline or in
-    fragments (schema.lookahead): same answer, same queries."""
+PEOPLE_LIST_WITH_FRAGMENTS = """
+fragment Card on Cluster { id name faceCount photoCount coverFace { id cropUrl box { x y width height } } }
+query($first: Int!) { people(first: $first) { totalCount edges { node { ...Card } } } }
+"""
+
+
+def _answered_at_once(execute: Execute, monkeypatch: pytest.MonkeyPatch, query: str) -> list[bool]:
+    """For each nested field resolved through schema.loaders.load_then, whether its value was
+    already loaded (True) or had to be awaited (False)."""
+    import schema.loaders as loaders
+
+    found: list[bool] = []
+    real = loaders.peek
+
+    def spy(loader, key):  # type: ignore[no-untyped-def]
+        answer = real(loader, key)
+        found.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(loaders, "peek", spy)
+    result = execute(query, {"first": 60})
+    assert result.errors is None, result.errors
+    return found
+
+
+@pytest.mark.parametrize("query", [PHOTOS_PAGE, PHOTOS_PAGE_WITH_FRAGMENTS, PEOPLE_LIST, PEOPLE_LIST_WITH_FRAGMENTS],
+                         ids=["photos", "photos-fragments", "people", "people-fragments"])
+def test_pages_load_their_nested_fields_with_them(execute: Execute, big_library: dict[str, object],
+                                                  monkeypatch: pytest.MonkeyPatch, query: str) -> None:
+    """Faces, their people and cover faces are loaded with the page (schema.lookahead), inline or
+    through fragments, so none of those fields waits on its own."""
+    answered = _answered_at_once(execute, monkeypatch, query)
+    assert answered and all(answered), answered.count(False)
+
+
+def test_fragments_give_the_same_answer_and_queries(execute: Execute, count_queries: QueryCounter,
+                                                    big_library: dict[str, object]) -> None:
     inline = _count(execute, count_queries, PHOTOS_PAGE, {"first": 60})
     fragments = _count(execute, count_queries, PHOTOS_PAGE_WITH_FRAGMENTS, {"first": 60})
     assert fragments == inline
     assert execute(PHOTOS_PAGE_WITH_FRAGMENTS, {"first": 60}).data == execute(PHOTOS_PAGE, {"first": 60}).data
 
 
-def test_lookahead_sees_fields_through_fragments(execute: Execute, big_library: dict[str, object],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import schema.photos.nested as nested
-
-    seen: list[bool] = []
-    real = nested.selects
-
-    def spy(info, *path):  # type: ignore[no-untyped-def]
-        found = real(info, *path)
-        seen.append(found)
-        return found
-
-    monkeypatch.setattr(nested, "selects", spy)
-    assert execute(PHOTOS_PAGE_WITH_FRAGMENTS, {"first": 5}).errors is None
-    assert seen == [True, True]  # faces, then their clusters
-    seen.clear()
-    assert execute("query { photos(first: 5) { edges { node { id } } } }", {}).errors is None
-    assert seen == [False]
+def test_without_the_nested_fields_nothing_more_is_loaded(execute: Execute, count_queries: QueryCounter,
+                                                         big_library: dict[str, object]) -> None:
+    assert _count(execute, count_queries, "query($first: Int!) { photos(first: $first) { edges { node { id } } } }",
+                  {"first": 60}) == 1  # the page alone (its count is not asked for)
