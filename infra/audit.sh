@@ -19,15 +19,16 @@ if [[ ! -x .venv/bin/pip-audit ]]; then
 fi
 
 report="$(mktemp)"
-trap 'rm -f "$report"' EXIT
+errors="$(mktemp)"
+trap 'rm -f "$report" "$errors"' EXIT
 service="${FACESORT_AUDIT_SERVICE:-pypi}"
 status=0
 .venv/bin/pip-audit --skip-editable --progress-spinner off --vulnerability-service "$service" \
-  --format json --output "$report" 2>/tmp/facesort-audit.err || status=$?
+  --format json --output "$report" 2>"$errors" || status=$?
 
 if [[ ! -s "$report" ]]; then
   echo "WARNING: pip-audit produced no report (exit $status); its error output:" >&2
-  tail -5 /tmp/facesort-audit.err >&2
+  tail -5 "$errors" >&2
   echo "WARNING: the dependency audit could not reach the '$service' vulnerability service: NOTHING WAS AUDITED" >&2
   [[ "${FACESORT_AUDIT_STRICT:-0}" == "1" ]] && exit 1
   exit 0

@@ -33,6 +33,7 @@ from core.tables import Face, Photo, PhotoStatus, User
 from core.vectors import open_vector_index
 from pipeline.broker import setup_broker
 from pipeline.enqueue import enqueue_photos
+from pipeline.faces.matching import SAME_FACE_IOU, iou
 from pipeline.runtime import embedder_identity
 from tests.conftest import fresh_database
 from tests.reliability.conftest import FAULTS_REDIS_URL
@@ -79,12 +80,6 @@ def _stop(worker: subprocess.Popen[bytes], sig: int) -> None:
     worker.wait(timeout=60)
 
 
-def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
-    x1, y1 = max(a["x"], b["x"]), max(a["y"], b["y"])
-    x2 = min(a["x"] + a["width"], b["x"] + b["width"])
-    y2 = min(a["y"] + a["height"], b["y"] + b["height"])
-    inter = max(0.0, x2 - x1) * max(0.0, y2 - y1)
-    return inter / (a["width"] * a["height"] + b["width"] * b["height"] - inter)
 
 
 def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
@@ -137,7 +132,8 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
     assert len(faces) >= PHOTOS - 2, "the dev set's photos show faces"
     for photo in photos:
         boxes = [f.face_location for f in faces if f.photo_id == photo.id]
-        assert all(_overlap(a, b) < 0.5 for a, b in combinations(boxes, 2)), f"duplicate faces in {photo.file_name}"
+        duplicates = [pair for pair in combinations(boxes, 2) if iou(*pair) >= SAME_FACE_IOU]
+        assert not duplicates, f"duplicate faces in {photo.file_name}"
 
     model, dim = embedder_identity(settings)
     with open_vector_index(settings, model=model, dim=dim) as index:
