@@ -13,6 +13,7 @@ from strawberry.types import ExecutionContext
 from schema.albums.mutations import AlbumMutations
 from schema.albums.queries import AlbumQueries
 from schema.errors import MaskUnexpectedErrors
+from schema.execution import FastExecutionContext
 from schema.extensions import CloseReadSession, QueryLimits
 from schema.faces.queries import FaceQueries
 from schema.labels.mutations import LabelMutations
@@ -60,6 +61,7 @@ schema = FacesortSchema(
         MaskUnexpectedErrors,
         CloseReadSession,
     ],
+    execution_context_class=FastExecutionContext,
 )
 
 
