@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import anyio.to_thread
+from sqlmodel import Session
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
@@ -39,29 +40,28 @@ def bearer_token(headers: Headers) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def authenticate(services: Services, connection: HTTPConnection) -> Authentication:
+def authenticate(services: Services, session: Session, connection: HTTPConnection) -> Authentication:
     """Blocking (runs in a worker thread): at most one query once the install is set up."""
     token = bearer_token(connection.headers)
     if token is not None:
-        return Authentication(accounts.caller_for_token(services.sessions, token), None)
+        return Authentication(accounts.caller_for_token(session, token), None)
     cookie = connection.cookies.get(SESSION_COOKIE)
     if cookie:
-        caller = accounts.caller_for_token(services.sessions, cookie)
+        caller = accounts.caller_for_token(session, cookie)
         if caller is not None:
             return Authentication(caller, cookie)
-    return Authentication(_local_owner(services), None)
+    return Authentication(_local_owner(services, session), None)
 
 
-def _local_owner(services: Services) -> Caller | None:
+def _local_owner(services: Services, session: Session) -> Caller | None:
     """The implicit passwordless owner, only while no account exists and never in production."""
     state = services.auth
     if state.set_up or services.settings.environment == "production":
         return None
     # Checked on every request until set up: another process may have made the first account.
-    with services.sessions() as session:
-        if user_repo.any_password_user(session):
-            state.set_up, state.local_owner = True, None
-            return None
+    if user_repo.any_password_user(session):
+        state.set_up, state.local_owner = True, None
+        return None
     if state.local_owner is None:
         user = accounts.local_owner(services.sessions)
         state.local_owner = Caller(user_id=user.id, username=user.username, token_id=None, token_kind=None)
@@ -95,15 +95,26 @@ class AuthMiddleware:
         if unsafe and not same_origin(connection.headers):
             await self._refuse(scope, receive, send, "cross-site request refused")
             return
-        auth = await anyio.to_thread.run_sync(authenticate, self.services, connection)
-        if auth.cookie_token and unsafe and not websocket:
-            sent = connection.headers.get(CSRF_HEADER)
-            secret = self.services.settings.resolved_secret_key()
-            if not accounts.csrf_matches(auth.cookie_token, secret, sent):
-                await self._refuse(scope, receive, send, f"missing or wrong {CSRF_HEADER} header")
-                return
-        scope.setdefault("state", {})["caller"] = auth.caller
-        await self.app(scope, receive, send)
+        # The request's reads go on the session that authenticated it: one connection checked out
+        # (and pinged) per request. A websocket lives long: it gets none to hold.
+        session = self.services.reads()
+        try:
+            auth = await anyio.to_thread.run_sync(authenticate, self.services, session, connection)
+            if auth.cookie_token and unsafe and not websocket:
+                sent = connection.headers.get(CSRF_HEADER)
+                secret = self.services.settings.resolved_secret_key()
+                if not accounts.csrf_matches(auth.cookie_token, secret, sent):
+                    await self._refuse(scope, receive, send, f"missing or wrong {CSRF_HEADER} header")
+                    return
+            state = scope.setdefault("state", {})
+            state["caller"] = auth.caller
+            if websocket:
+                session.close()
+            else:
+                state["session"] = session
+            await self.app(scope, receive, send)
+        finally:
+            session.close()
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, reason: str) -> None:
         if scope["type"] == "websocket":
@@ -116,6 +127,21 @@ def caller_of(connection: HTTPConnection) -> Caller | None:
     state = connection.scope.get("state") or {}
     caller = state.get("caller")
     return caller if isinstance(caller, Caller) else None
+
+
+def session_of(connection: HTTPConnection) -> Session | None:
+    """The read session the middleware opened for this request (None on a websocket)."""
+    state = connection.scope.get("state") or {}
+    session = state.get("session")
+    return session if isinstance(session, Session) else None
+
+
+def read_session(connection: HTTPConnection) -> Session:
+    """The request's read session; the middleware opens one for every protected HTTP route."""
+    session = session_of(connection)
+    if session is None:
+        raise RuntimeError(f"{connection.url.path} is not behind AuthMiddleware")
+    return session
 
 
 UNAUTHORIZED = {"error": "sign in first: send a session cookie or an `Authorization: Bearer <token>` header"}

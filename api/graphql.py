@@ -9,7 +9,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api.auth import caller_of
+from api.auth import caller_of, session_of
 from schema.context import Context, Services
 from schema.schema import schema
 
@@ -48,6 +48,7 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context(
             services=self.services,
             caller=caller_of(request),
+            session=session_of(request),
             request=request,
             response=response if isinstance(response, Response) else None,
             client_address=client.host if client else "unknown",

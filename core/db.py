@@ -48,6 +48,17 @@ def make_session_factory(engine: sa.Engine) -> SessionFactory:
     return sessionmaker(engine, class_=Session, expire_on_commit=False)
 
 
+def autocommit_sessions(sessions: SessionFactory) -> SessionFactory:
+    """Sessions for a request's reads: each statement on its own, with no BEGIN and ROLLBACK round trips.
+
+    A statement sees as much as it would inside a transaction: PostgreSQL's default isolation
+    (READ COMMITTED) takes a fresh snapshot for every statement anyway.
+    """
+    engine = sessions.kw["bind"]
+    return sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"), class_=Session,
+                        expire_on_commit=False)
+
+
 @contextmanager
 def transaction(factory: SessionFactory) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""

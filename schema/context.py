@@ -18,7 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from core.blobs import BlobStore
-from core.db import SessionFactory
+from core.db import SessionFactory, autocommit_sessions
 from core.services.accounts import Caller, LoginThrottle
 from core.settings import Settings
 from schema.errors import Unauthenticated
@@ -46,6 +46,11 @@ class Services:
     enqueue_recluster: Callable[[uuid.UUID], None]
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     auth: AuthState = field(default_factory=AuthState)
+    # Sessions for requests' reads (auth, queries): no transaction round trips.
+    reads: SessionFactory = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reads = autocommit_sessions(self.sessions)
 
 
 @dataclass
@@ -55,8 +60,9 @@ class Context:
     request: Request | WebSocket | None = None
     response: Response | None = None
     client_address: str = "unknown"
+    # The read session the auth middleware opened for this request (it closes it after the response).
+    session: Session | None = None
     loaders: Any = field(init=False)
-    _session: Session | None = field(default=None, init=False)
     _lock: anyio.Lock = field(default_factory=anyio.Lock, init=False)
 
     def __post_init__(self) -> None:
@@ -77,9 +83,9 @@ class Context:
             return await anyio.to_thread.run_sync(partial(self._on_session, fn, *args, **kwargs))
 
     def _on_session(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        if self._session is None:
-            self._session = self.services.sessions()
-        return fn(self._session, *args, **kwargs)
+        if self.session is None:
+            self.session = self.services.reads()
+        return fn(self.session, *args, **kwargs)
 
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a use case (which owns its transaction) in a worker thread."""
@@ -97,7 +103,7 @@ class Context:
                 self.loaders = Loaders(self)
 
     def close(self) -> None:
-        session, self._session = self._session, None
+        session, self.session = self.session, None
         if session is not None:
             try:
                 session.close()

@@ -10,10 +10,11 @@ import uuid
 from urllib.parse import quote
 
 import anyio.to_thread
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.auth import caller_of, unauthorized
+from api.auth import caller_of, read_session, unauthorized
 from core.blobs import BlobNotFound
 from core.blobs.keys import face_crop_key, preview_key, thumbnail_key
 from core.repositories import search
@@ -37,14 +38,12 @@ def _headers(etag: str) -> dict[str, str]:
     }
 
 
-def _owned_photo(services: Services, photo_id: uuid.UUID, owner_id: uuid.UUID) -> Photo | None:
-    with services.sessions() as session:
-        return search.photos_by_id(session, owner_id=owner_id, photo_ids=[photo_id]).get(photo_id)
+def _owned_photo(session: Session, photo_id: uuid.UUID, owner_id: uuid.UUID) -> Photo | None:
+    return search.photos_by_id(session, owner_id=owner_id, photo_ids=[photo_id]).get(photo_id)
 
 
-def _owned_face(services: Services, face_id: uuid.UUID, owner_id: uuid.UUID) -> Face | None:
-    with services.sessions() as session:
-        return search.faces_by_id(session, owner_id=owner_id, face_ids=[face_id]).get(face_id)
+def _owned_face(session: Session, face_id: uuid.UUID, owner_id: uuid.UUID) -> Face | None:
+    return search.faces_by_id(session, owner_id=owner_id, face_ids=[face_id]).get(face_id)
 
 
 async def _send(request: Request, key: str, etag: str, content_type: str,
@@ -68,8 +67,7 @@ async def photo_media(request: Request) -> Response:
     photo_id = parse_any_id("Photo", request.path_params["id"])
     if photo_id is None or kind not in ("original", "preview", "thumb"):
         return JSONResponse(NOT_FOUND, status_code=404)
-    services: Services = request.app.state.services
-    photo = await anyio.to_thread.run_sync(_owned_photo, services, photo_id, caller.user_id)
+    photo = await anyio.to_thread.run_sync(_owned_photo, read_session(request), photo_id, caller.user_id)
     if photo is None:
         return JSONResponse(NOT_FOUND, status_code=404)
     if kind == "original":
@@ -91,8 +89,7 @@ async def face_media(request: Request) -> Response:
     face_id = parse_any_id("Face", request.path_params["id"])
     if face_id is None:
         return JSONResponse(NOT_FOUND, status_code=404)
-    services: Services = request.app.state.services
-    face = await anyio.to_thread.run_sync(_owned_face, services, face_id, caller.user_id)
+    face = await anyio.to_thread.run_sync(_owned_face, read_session(request), face_id, caller.user_id)
     if face is None:
         return JSONResponse(NOT_FOUND, status_code=404)
     version = int(face.updated_at.timestamp())

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session
 
 from core.db import SessionFactory, transaction
 from core.errors import DomainError, ValidationError
@@ -186,20 +187,22 @@ def close_session(sessions: SessionFactory, *, user_id: uuid.UUID, token: str) -
         user_repo.revoke_token(session, user_id=user_id, token_hash=token_hash(token))
 
 
-def caller_for_token(sessions: SessionFactory, token: str) -> Caller | None:
-    """The user a session or API token stands for, or None when it is unknown, revoked or expired."""
+def caller_for_token(session: Session, token: str) -> Caller | None:
+    """The user a session or API token stands for, or None when it is unknown, revoked or expired.
+
+    Runs on the request's own read session (so a request checks out one connection, not two).
+    """
     if not token or len(token) > 200:
         return None
     now = utcnow()
-    with sessions() as session:
-        found = user_repo.user_for_token_hash(session, token_hash=token_hash(token), now=now)
-        if found is None:
-            return None
-        user, row = found
-        last = row.last_used_at
-        if last is None or _aware(last) < now - _TOUCH_EVERY:
-            user_repo.touch_token(session, token_id=row.id, now=now)
-            session.commit()
+    found = user_repo.user_for_token_hash(session, token_hash=token_hash(token), now=now)
+    if found is None:
+        return None
+    user, row = found
+    last = row.last_used_at
+    if last is None or _aware(last) < now - _TOUCH_EVERY:
+        user_repo.touch_token(session, token_id=row.id, now=now)
+        session.commit()
     return Caller(user_id=user.id, username=user.username, token_id=row.id, token_kind=row.kind)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
 from api.app import create_app
@@ -114,3 +115,33 @@ def test_production_has_no_implicit_owner(db_url: str, tmp_path: Path) -> None:
         assert data == {"setupRequired": False, "me": None}
         refused = gql(client, FIRST_USER, {"u": "anna", "p": "correct horse battery"})
         assert refused["data"]["createFirstUser"]["__typename"] == "Forbidden"
+
+
+def test_a_request_authenticates_and_reads_on_one_connection(client: TestClient) -> None:
+    gql(client, FIRST_USER, {"u": "anna", "p": "correct horse battery"})
+    csrf = {"X-CSRF-Token": client.cookies.get("facesort_csrf") or ""}
+    made = gql(client, 'mutation { createApiToken(name: "frame") { ... on CreatedApiToken { token } } }',
+               headers=csrf)["data"]["createApiToken"]
+    client.cookies.clear()
+    bearer = {"Authorization": f"Bearer {made['token']}"}
+    engine = client.app.state.services.sessions.kw["bind"]  # type: ignore[attr-defined]
+    checkouts: list[object] = []
+    statements: list[str] = []
+
+    def on_checkout(*_: object) -> None:
+        checkouts.append(1)
+
+    def on_statement(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    gql(client, "{ me { username } }", headers=bearer)  # the token's last use is recorded once
+    sa.event.listen(engine, "checkout", on_checkout)
+    sa.event.listen(engine, "before_cursor_execute", on_statement)
+    try:
+        answer = gql(client, "{ me { username } photos(first: 5) { totalCount } }", headers=bearer)
+    finally:
+        sa.event.remove(engine, "checkout", on_checkout)
+        sa.event.remove(engine, "before_cursor_execute", on_statement)
+    assert answer["data"] == {"me": {"username": "anna"}, "photos": {"totalCount": 0}}
+    assert len(checkouts) == 1, statements  # was two: one to authenticate, one for the reads
+    assert len(statements) == 3  # the token, the photo count's two (owner's library size, count)

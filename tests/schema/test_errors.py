@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import uuid
 from pathlib import Path
@@ -137,7 +138,7 @@ def test_unexpected_errors_are_masked_with_an_id(services: Services, owner: User
                                                  caplog: pytest.LogCaptureFixture) -> None:
     # A database without tables: every query fails in a way no resolver expects.
     broken = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    services.sessions = make_session_factory(broken)
+    services = dataclasses.replace(services, sessions=make_session_factory(broken))
 
     async def run() -> Any:
         context = Context(services=services, caller=caller_for(owner))

@@ -4,6 +4,7 @@ assigned and reclustered by the pipeline, each cluster named once, then searched
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 import pytest
@@ -47,7 +48,7 @@ def test_all_and_any_on_real_faces(runtime: Runtime, owner: User, dev_people: An
     recluster_owner(runtime, owner.id, force=True)
     named = _name_by_majority(runtime, owner, stored)
     assert {"angelina_jolie", "katy_perry"} <= set(named)
-    services.sessions = runtime.sessions
+    services = dataclasses.replace(services, sessions=runtime.sessions)
 
     by_person = {name: {p.path for p in photos if p.person == name} for name in named}
     jolie = _search(services, owner, ["Angelina_Jolie"], "ALL")
