@@ -10,6 +10,7 @@ from core.blobs import BlobStore, open_blob_store
 from core.db import SessionFactory, make_engine, make_session_factory
 from core.settings import Settings
 from core.vectors import VectorIndex, VectorIndexError, open_vector_index
+from pipeline.embedding_models import DLIB, FACENET
 
 if TYPE_CHECKING:
     from pipeline.ml.models import FaceModels, PhotoFaces
@@ -78,9 +79,7 @@ def model_options(settings: Settings, *, torch_threads: int) -> dict[str, Any]:
 
 def embedder_identity(settings: Settings) -> tuple[str, int]:
     """Model name and dimension without loading the model (they name the vector collection)."""
-    if settings.embedder == "facenet":
-        return "facenet_vggface2", 512
-    return "dlib_resnet_v1", 128
+    return FACENET if settings.embedder == "facenet" else DLIB
 
 
 _current: Runtime | None = None

@@ -18,6 +18,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from PIL import Image
 
+from pipeline.embedding_models import DLIB, FACENET
 from pipeline.ml.detector import Detection
 
 
@@ -39,8 +40,7 @@ class DlibEmbedder:
     threshold is 0.6); ``flip`` averages the descriptor of the chip and its mirror image.
     """
 
-    name = "dlib_resnet_v1"
-    dim = 128
+    name, dim = DLIB
 
     def __init__(self, *, num_jitters: int = 0, padding: float = 0.25, flip: bool = False) -> None:
         import dlib
@@ -108,8 +108,7 @@ class FacenetEmbedder:
     box with the margin facenet-pytorch uses (a 160 px crop, ``fixed_image_standardization``).
     """
 
-    name = "facenet_vggface2"
-    dim = 512
+    name, dim = FACENET
     image_size = 160
     margin = 14  # pixels of the 160 px crop, as facenet-pytorch's MTCNN default margin
 

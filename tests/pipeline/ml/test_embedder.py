@@ -10,10 +10,12 @@ import torch
 from facenet_pytorch import InceptionResnetV1
 from sklearn.metrics import roc_auc_score
 
+from core.settings import Settings
 from pipeline.ml.detector import Detection
 from pipeline.ml.embedder import DlibEmbedder, Embedder, FacenetEmbedder, FacenetWeightsMissingError
 from pipeline.ml.images import load_image
 from pipeline.ml.models import FaceModels
+from pipeline.runtime import embedder_identity
 from tests.pipeline.ml.conftest import LabelledPhoto
 
 MAX_PIXELS = 100_000_000
@@ -135,3 +137,9 @@ def test_dlib_flip_average_stays_close_to_the_plain_descriptor(face_models: Face
     assert mirrored.shape == plain.shape == (2, 128)
     distances = np.linalg.norm(mirrored - plain, axis=1)
     assert distances.max() < 0.3 and distances.min() > 0.0
+
+
+def test_the_runtime_names_the_vectors_as_the_embedders_name_their_faces(tmp_path: Path) -> None:
+    assert embedder_identity(Settings(data_dir=tmp_path)) == (DlibEmbedder.name, DlibEmbedder.dim)
+    facenet = Settings(data_dir=tmp_path, embedder="facenet")
+    assert embedder_identity(facenet) == (FacenetEmbedder.name, FacenetEmbedder.dim)
