@@ -19,9 +19,11 @@ from strawberry.types import Info as StrawberryInfo
 
 from core.blobs import BlobStore
 from core.db import SessionFactory, autocommit_sessions
+from core.services import library
 from core.services.accounts import Caller, LoginThrottle
 from core.settings import Settings
 from schema.errors import Unauthenticated
+from schema.library.feeds import Feeds
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -48,9 +50,16 @@ class Services:
     auth: AuthState = field(default_factory=AuthState)
     # Sessions for requests' reads (auth, queries): no transaction round trips.
     reads: SessionFactory = field(init=False)
+    # The libraryStatus subscriptions' shared pollers.
+    status_feeds: Feeds[library.LibraryStatus] = field(init=False)
 
     def __post_init__(self) -> None:
         self.reads = autocommit_sessions(self.sessions)
+        self.status_feeds = Feeds(self._library_status)
+
+    def _library_status(self, owner_id: uuid.UUID) -> library.LibraryStatus:
+        with self.reads() as session:
+            return library.library_status(session, owner_id=owner_id)
 
 
 @dataclass

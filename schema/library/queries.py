@@ -4,23 +4,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
-import anyio
-import anyio.to_thread
 import strawberry
 
 from core.services import library
-from schema.context import Info, Services
+from schema.context import Info
 from schema.library.types import LibraryStatus
 
 POLL_SECONDS = 1.0
-
-
-def _counts(services: Services, owner_id: uuid.UUID) -> library.LibraryStatus:
-    with services.sessions() as session:
-        return library.library_status(session, owner_id=owner_id)
 
 
 @strawberry.type
@@ -39,12 +32,8 @@ class LibrarySubscriptions:
         self, info: Info, interval_seconds: float = POLL_SECONDS
     ) -> AsyncGenerator[LibraryStatus, None]:
         owner_id = info.context.owner_id
-        services = info.context.services
         interval = min(max(interval_seconds, 0.2), 60.0)
-        last: library.LibraryStatus | None = None
-        while True:
-            counts = await anyio.to_thread.run_sync(_counts, services, owner_id)
-            if counts != last:
-                last = counts
+        # Subscriptions of one owner at one interval share one poller (schema.library.feeds).
+        async with aclosing(info.context.services.status_feeds.watch(owner_id, interval)) as changes:
+            async for counts in changes:
                 yield LibraryStatus.from_counts(counts)
-            await anyio.sleep(interval)
