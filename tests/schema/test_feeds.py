@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from contextlib import aclosing
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing, asynccontextmanager
 
 import pytest
 
@@ -26,6 +27,14 @@ class Counts:
         if self.fail:
             raise RuntimeError("database down")
         return self.value
+
+
+@asynccontextmanager
+async def two_watchers(feeds: Feeds[int], owner: uuid.UUID) -> AsyncIterator[tuple[AsyncGenerator[int, None], ...]]:
+    """Two watchers of one owner's feed, past the first value (0) each."""
+    async with aclosing(feeds.watch(owner, INTERVAL)) as first, aclosing(feeds.watch(owner, INTERVAL)) as second:
+        assert await anext(first) == await anext(second) == 0
+        yield first, second
 
 
 def test_watchers_of_one_owner_share_one_poller() -> None:
@@ -52,8 +61,7 @@ def test_every_watcher_sees_a_change_and_nobody_polls_after_the_last_leaves() ->
     owner = uuid.uuid4()
 
     async def scenario() -> None:
-        async with aclosing(feeds.watch(owner, INTERVAL)) as first, aclosing(feeds.watch(owner, INTERVAL)) as second:
-            assert await anext(first) == await anext(second) == 0
+        async with two_watchers(feeds, owner) as (first, second):
             counts.value = 3
             assert await asyncio.wait_for(anext(first), 1) == 3
             assert await asyncio.wait_for(anext(second), 1) == 3
@@ -84,10 +92,9 @@ def test_a_failed_read_ends_every_watcher_and_the_next_watch_starts_afresh() -> 
     owner = uuid.uuid4()
 
     async def scenario() -> None:
-        async with aclosing(feeds.watch(owner, INTERVAL)) as first, aclosing(feeds.watch(owner, INTERVAL)) as second:
-            assert await anext(first) == await anext(second) == 0
+        async with two_watchers(feeds, owner) as watchers:
             counts.fail = True
-            for watcher in (first, second):
+            for watcher in watchers:
                 with pytest.raises(RuntimeError, match="database down"):
                     await asyncio.wait_for(anext(watcher), 1)
         counts.fail, counts.value = False, 7
