@@ -25,6 +25,9 @@ from schema.context import Services
 from schema.users.cookies import CSRF_HEADER, SESSION_COOKIE
 
 PROTECTED_PREFIXES = ("/graphql", "/api/", "/media/")
+# Routes whose reads go on the session that authenticated them. Others (an upload may take
+# minutes) hand their connection back at once.
+READING_PREFIXES = ("/graphql", "/media/")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -95,8 +98,8 @@ class AuthMiddleware:
         if unsafe and not same_origin(connection.headers):
             await self._refuse(scope, receive, send, "cross-site request refused")
             return
-        # The request's reads go on the session that authenticated it: one connection checked out
-        # (and pinged) per request. A websocket lives long: it gets none to hold.
+        # A query's or an image's reads go on the session that authenticated it: one connection
+        # checked out (and pinged) per request. A websocket or an upload lives long: it holds none.
         session = self.services.reads()
         try:
             auth = await anyio.to_thread.run_sync(authenticate, self.services, session, connection)
@@ -108,7 +111,7 @@ class AuthMiddleware:
                     return
             state = scope.setdefault("state", {})
             state["caller"] = auth.caller
-            if websocket:
+            if websocket or not scope["path"].startswith(READING_PREFIXES):
                 session.close()
             else:
                 state["session"] = session
@@ -130,14 +133,14 @@ def caller_of(connection: HTTPConnection) -> Caller | None:
 
 
 def session_of(connection: HTTPConnection) -> Session | None:
-    """The read session the middleware opened for this request (None on a websocket)."""
+    """The read session the middleware opened for this request (None on a websocket or an upload)."""
     state = connection.scope.get("state") or {}
     session = state.get("session")
     return session if isinstance(session, Session) else None
 
 
 def read_session(connection: HTTPConnection) -> Session:
-    """The request's read session; the middleware opens one for every protected HTTP route."""
+    """The request's read session; the middleware keeps one for the GraphQL and media routes."""
     session = session_of(connection)
     if session is None:
         raise RuntimeError(f"{connection.url.path} is not behind AuthMiddleware")

@@ -145,3 +145,23 @@ def test_a_request_authenticates_and_reads_on_one_connection(client: TestClient)
     assert answer["data"] == {"me": {"username": "anna"}, "photos": {"totalCount": 0}}
     assert len(checkouts) == 1, statements  # was two: one to authenticate, one for the reads
     assert len(statements) == 3  # the token, the photo count's two (owner's library size, count)
+
+
+def test_only_query_and_image_requests_keep_their_session(client: TestClient) -> None:
+    from starlette.responses import PlainTextResponse
+    from starlette.types import Receive, Scope, Send
+
+    from api.auth import AuthMiddleware
+
+    seen: dict[str, bool] = {}
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        seen[scope["path"]] = (scope.get("state") or {}).get("session") is not None
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    app = AuthMiddleware(route, client.app.state.services)  # type: ignore[attr-defined]
+    direct = TestClient(app, base_url="http://testserver")
+    for path in ("/graphql", "/media/photos/x/thumb", "/api/photos"):
+        assert direct.get(path).status_code == 200
+    # An upload may take minutes: it must not hold a pooled connection while the bytes arrive.
+    assert seen == {"/graphql": True, "/media/photos/x/thumb": True, "/api/photos": False}
