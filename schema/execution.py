@@ -27,8 +27,6 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-_MISSING = object()
-
 
 @dataclass(frozen=True, slots=True)
 class PlainField:
@@ -98,30 +96,13 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             for response_name, field_details_list in grouped_field_set.items():
                 node = field_details_list[0].node
                 field = plain.get(node.name.value)
+                field_path = Path(path, response_name, parent_type.name)
                 result: Any = Undefined
                 if field is not None and not node.arguments:
-                    value = getattr(source_value, field.attribute, _MISSING)
-                    if value is None and field.nullable:
-                        results[response_name] = None
-                        continue
-                    if value is not None and value is not _MISSING:
-                        if field.coerce is None:
-                            result = self._complete_plain_object(
-                                field, field_details_list, Path(path, response_name, parent_type.name), value,
-                                position_context)
-                        else:
-                            try:
-                                coerced = field.coerce(value)
-                            except Exception:  # noqa: BLE001 - the ordinary path reports it, with its path
-                                coerced = None
-                            if coerced is not None and coerced is not Undefined:
-                                results[response_name] = coerced
-                                continue
+                    result = self._plain_result(field, source_value, field_details_list, field_path, position_context)
                 if result is Undefined:
-                    result = self.execute_field(
-                        parent_type, source_value, field_details_list, Path(path, response_name, parent_type.name),
-                        position_context,
-                    )
+                    result = self.execute_field(parent_type, source_value, field_details_list, field_path,
+                                                position_context)
                 if result is not Undefined:
                     results[response_name] = result
                     if is_awaitable(result):
@@ -140,13 +121,31 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return settled()
 
-    def _complete_plain_object(self, field: PlainField, field_details_list: FieldDetailsList, path: Path,
-                               value: Any, position_context: Any) -> Any:
+    def _plain_result(self, field: PlainField, source: Any, field_details_list: FieldDetailsList, path: Path,
+                      position_context: Any) -> Any:
+        """The field's answer read in one step, or ``Undefined`` when it must go the ordinary way."""
+        value = getattr(source, field.attribute, Undefined)
+        if value is None:
+            return None if field.nullable else Undefined
+        if value is Undefined:
+            return Undefined
+        if field.object_type is not None:
+            return self._complete_plain_object(field, field.object_type, field_details_list, path, value,
+                                               position_context)
+        assert field.coerce is not None  # a plain field is a leaf or an object
+        try:
+            coerced = field.coerce(value)
+        except Exception:  # noqa: BLE001 - the ordinary path reports it, with its path
+            return Undefined
+        return Undefined if coerced is None else coerced
+
+    def _complete_plain_object(self, field: PlainField, object_type: GraphQLObjectType,
+                               field_details_list: FieldDetailsList, path: Path, value: Any,
+                               position_context: Any) -> Any:
         """An object read from an attribute: its sub-fields, with errors handled as ``execute_field`` does."""
-        assert field.object_type is not None
         try:
             completed = self.collect_and_execute_subfields(
-                field.object_type, field_details_list, path, value, position_context)
+                object_type, field_details_list, path, value, position_context)
         except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
             self.handle_field_error(raw_error, field.return_type, field_details_list, path)
             return None

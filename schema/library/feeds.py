@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncGenerator, Callable, Hashable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Generic, TypeVar, cast
@@ -41,10 +41,10 @@ class Feeds(Generic[T]):
 
     def __init__(self, read: Callable[[uuid.UUID], T]) -> None:
         self._read = read
-        self._feeds: dict[Hashable, _Feed[T]] = {}
+        self._feeds: dict[tuple[uuid.UUID, float], _Feed[T]] = {}
 
     def pollers(self) -> int:
-        """How many pollers run now (for tests and metrics)."""
+        """How many pollers run now (the tests read it)."""
         return sum(1 for feed in self._feeds.values() if feed.poller is not None and not feed.poller.done())
 
     async def watch(self, owner_id: uuid.UUID, interval: float) -> AsyncGenerator[T, None]:
@@ -72,7 +72,8 @@ class Feeds(Generic[T]):
                 if feed.poller is not None:
                     feed.poller.cancel()
 
-    async def _poll(self, key: Hashable, feed: _Feed[T], owner_id: uuid.UUID, interval: float) -> None:
+    async def _poll(self, key: tuple[uuid.UUID, float], feed: _Feed[T], owner_id: uuid.UUID, interval: float
+                    ) -> None:
         try:
             while True:
                 value = await anyio.to_thread.run_sync(self._read, owner_id)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
+from starlette.responses import PlainTextResponse
 from starlette.testclient import TestClient
+from starlette.types import Receive, Scope, Send
 
 from api.app import create_app
+from api.auth import AuthMiddleware
 from pipeline.broker import setup_broker
 from tests.api.conftest import app_settings, dev_photos, gql
+from tests.schema.conftest import QueryCounter
 
 FIRST_USER = """mutation($u: String!, $p: String!) { createFirstUser(username: $u, password: $p) {
   __typename ... on Session { token csrfToken user { username } } ... on Error { message } } }"""
@@ -126,33 +130,25 @@ def test_a_request_authenticates_and_reads_on_one_connection(client: TestClient)
     bearer = {"Authorization": f"Bearer {made['token']}"}
     engine = client.app.state.services.sessions.kw["bind"]  # type: ignore[attr-defined]
     checkouts: list[object] = []
-    statements: list[str] = []
+    statements = QueryCounter()
 
-    def on_checkout(*_: object) -> None:
+    def checkout(*_: object) -> None:
         checkouts.append(1)
 
-    def on_statement(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
     gql(client, "{ me { username } }", headers=bearer)  # the token's last use is recorded once
-    sa.event.listen(engine, "checkout", on_checkout)
-    sa.event.listen(engine, "before_cursor_execute", on_statement)
+    sa.event.listen(engine, "checkout", checkout)
+    sa.event.listen(engine, "before_cursor_execute", statements)
     try:
         answer = gql(client, "{ me { username } photos(first: 5) { totalCount } }", headers=bearer)
     finally:
-        sa.event.remove(engine, "checkout", on_checkout)
-        sa.event.remove(engine, "before_cursor_execute", on_statement)
+        sa.event.remove(engine, "checkout", checkout)
+        sa.event.remove(engine, "before_cursor_execute", statements)
     assert answer["data"] == {"me": {"username": "anna"}, "photos": {"totalCount": 0}}
-    assert len(checkouts) == 1, statements  # was two: one to authenticate, one for the reads
-    assert len(statements) == 3  # the token, the photo count's two (owner's library size, count)
+    assert len(checkouts) == 1, statements.statements  # was two: one to authenticate, one for the reads
+    assert statements.count == 3  # the token, the photo count's two (owner's library size, count)
 
 
 def test_only_query_and_image_requests_keep_their_session(client: TestClient) -> None:
-    from starlette.responses import PlainTextResponse
-    from starlette.types import Receive, Scope, Send
-
-    from api.auth import AuthMiddleware
-
     seen: dict[str, bool] = {}
 
     async def route(scope: Scope, receive: Receive, send: Send) -> None:

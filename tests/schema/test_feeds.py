@@ -29,6 +29,16 @@ class Counts:
         return self.value
 
 
+@pytest.fixture
+def counts() -> Counts:
+    return Counts()
+
+
+@pytest.fixture
+def feeds(counts: Counts) -> Feeds[int]:
+    return Feeds(counts)
+
+
 @asynccontextmanager
 async def two_watchers(feeds: Feeds[int], owner: uuid.UUID) -> AsyncIterator[tuple[AsyncGenerator[int, None], ...]]:
     """Two watchers of one owner's feed, past the first value (0) each."""
@@ -37,9 +47,7 @@ async def two_watchers(feeds: Feeds[int], owner: uuid.UUID) -> AsyncIterator[tup
         yield first, second
 
 
-def test_watchers_of_one_owner_share_one_poller() -> None:
-    counts = Counts()
-    feeds = Feeds(counts)
+def test_watchers_of_one_owner_share_one_poller(counts: Counts, feeds: Feeds[int]) -> None:
     anna, ben = uuid.uuid4(), uuid.uuid4()
 
     async def scenario() -> None:
@@ -55,9 +63,7 @@ def test_watchers_of_one_owner_share_one_poller() -> None:
     asyncio.run(scenario())
 
 
-def test_every_watcher_sees_a_change_and_nobody_polls_after_the_last_leaves() -> None:
-    counts = Counts()
-    feeds = Feeds(counts)
+def test_every_watcher_sees_a_change_and_nobody_polls_after_the_last_leaves(counts: Counts, feeds: Feeds[int]) -> None:
     owner = uuid.uuid4()
 
     async def scenario() -> None:
@@ -73,9 +79,7 @@ def test_every_watcher_sees_a_change_and_nobody_polls_after_the_last_leaves() ->
     asyncio.run(scenario())
 
 
-def test_an_unchanged_value_is_not_sent_again() -> None:
-    counts = Counts()
-    feeds = Feeds(counts)
+def test_an_unchanged_value_is_not_sent_again(feeds: Feeds[int]) -> None:
 
     async def scenario() -> None:
         async with aclosing(feeds.watch(uuid.uuid4(), INTERVAL)) as changes:
@@ -86,9 +90,7 @@ def test_an_unchanged_value_is_not_sent_again() -> None:
     asyncio.run(scenario())
 
 
-def test_a_failed_read_ends_every_watcher_and_the_next_watch_starts_afresh() -> None:
-    counts = Counts()
-    feeds = Feeds(counts)
+def test_a_failed_read_ends_every_watcher_and_the_next_watch_starts_afresh(counts: Counts, feeds: Feeds[int]) -> None:
     owner = uuid.uuid4()
 
     async def scenario() -> None:
