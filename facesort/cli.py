@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("folder", type=Path)
     evaluate.add_argument("--json", type=Path, default=None, help="also write the report as JSON here")
     evaluate.add_argument("--batches", type=int, default=4, help="photos arrive in this many batches")
+    evaluate.add_argument("--verbose", action="store_true", help="log every photo's pipeline steps")
     evaluate.set_defaults(handler=_eval)
 
     reindex = commands.add_parser("reindex", help="rebuild the vector index from the database")
@@ -165,6 +166,8 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
     from facesort.evaluate import run_eval
 
+    if not args.verbose:  # the report is the output; one log line per photo and step would bury it
+        logging.getLogger().setLevel(logging.WARNING)
     return run_eval(args.folder, json_path=args.json, batches=args.batches)
 
 

@@ -31,13 +31,14 @@ from core.migrate import upgrade
 from core.services.people import name_cluster
 from core.services.uploads import IncomingFile, UploadLimits, upload_photos
 from core.settings import Settings
-from core.tables import Face, FaceCluster, User
+from core.tables import Face, FaceCluster, Photo, User
 from pipeline import runtime as runtime_module
 from pipeline.broker import setup_broker
 from pipeline.faces.detect import detect_faces
 from pipeline.people.assign import assign_new_faces
 from pipeline.people.recluster import recluster_owner
 from pipeline.photos.ingest import ingest_photo
+from pipeline.steps.evaluation import named_face_index
 from pipeline.steps.metrics import (
     UNKNOWN,
     clustered_share,
@@ -181,6 +182,12 @@ class Library:
         with self.runtime.sessions() as session:
             return list(session.exec(select(Face).where(Face.owner_id == self.owner.id)).all())
 
+    def photo_sizes(self) -> dict[uuid.UUID, tuple[int, int]]:
+        with self.runtime.sessions() as session:
+            query = select(Photo.id, Photo.width, Photo.height).where(Photo.owner_id == self.owner.id)
+            rows = session.exec(query).all()
+        return {photo_id: (width or 1, height or 1) for photo_id, width, height in rows}
+
     def clusters(self) -> dict[uuid.UUID, FaceCluster]:
         with self.runtime.sessions() as session:
             rows = session.exec(select(FaceCluster).where(FaceCluster.owner_id == self.owner.id)).all()
@@ -188,17 +195,20 @@ class Library:
 
 
 def labelled_faces(library: Library, photos: Sequence[LabelledPhoto]) -> dict[uuid.UUID, str]:
-    """Face id -> person for single-person photos: the largest face is the person's."""
+    """Face id -> person for single-person photos: the large face nearest the centre is the person's."""
     faces_by_photo: dict[uuid.UUID, list[Face]] = defaultdict(list)
     for face in library.faces():
         faces_by_photo[face.photo_id].append(face)
+    sizes = library.photo_sizes()
     labels: dict[uuid.UUID, str] = {}
     for photo in photos:
         photo_id = library.photo_of_path.get(photo.path)
         if photo.single is None or photo_id is None or not faces_by_photo[photo_id]:
             continue
-        main = max(faces_by_photo[photo_id], key=lambda f: f.face_location["width"] * f.face_location["height"])
-        labels[main.id] = photo.single
+        faces = faces_by_photo[photo_id]
+        boxes = [(f.face_location["x"], f.face_location["y"], f.face_location["width"], f.face_location["height"])
+                 for f in faces]
+        labels[faces[named_face_index(boxes, *sizes[photo_id])].id] = photo.single
     return labels
 
 

@@ -28,6 +28,18 @@ from pipeline.steps.metrics import (
 from pipeline.steps.simulate import Library, PipelineParams
 
 
+def named_face_index(boxes: Sequence[tuple[float, float, float, float]], width: float, height: float) -> int:
+    """Which face of a one-person photo its label names: a large face nearest the centre.
+
+    ``boxes`` are (x, y, width, height) in the photo's pixels. Among faces at least half
+    the area of the largest, the one closest to the middle of the photo: LFW centres the
+    named person among bystanders of similar size; other photos make them the largest.
+    """
+    areas = np.array([w * h for _, _, w, h in boxes], dtype=np.float64)
+    offsets = np.array([np.hypot((x + w / 2) / width - 0.5, (y + h / 2) / height - 0.5) for x, y, w, h in boxes])
+    return int(np.argmin(np.where(areas >= 0.5 * areas.max(), offsets, np.inf)))
+
+
 @dataclass(frozen=True)
 class LabelledFaces:
     """Every detected face of a labelled photo folder.

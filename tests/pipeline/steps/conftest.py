@@ -11,30 +11,16 @@ import pytest
 
 from pipeline.ml.images import ImageError
 from pipeline.ml.models import PhotoFaces, analyse_photos, get_face_models
-from pipeline.steps.evaluation import LabelledFaces
+from pipeline.steps.evaluation import LabelledFaces, named_face_index
 
 # One torch thread, as in tests/pipeline/ml: two shared cores slow MTCNN down with two.
 TEST_TORCH_THREADS = 1
 
 
 def labelled_face_index(photo: PhotoFaces) -> int:
-    """The face a single-person label names: a large face nearest the centre.
-
-    Among faces at least half the area of the largest, the one closest to the middle of
-    the photo (LFW photos centre the named person; other photos make them the largest).
-    """
-    areas = np.array([f.detection.width * f.detection.height for f in photo.faces])
-    centres = np.array(
-        [
-            (
-                (f.detection.x + f.detection.width / 2) / photo.width - 0.5,
-                (f.detection.y + f.detection.height / 2) / photo.height - 0.5,
-            )
-            for f in photo.faces
-        ]
-    )
-    offset = np.hypot(centres[:, 0], centres[:, 1])
-    return int(np.argmin(np.where(areas >= 0.5 * areas.max(), offset, np.inf)))
+    """The face a single-person label names (the rule ``facesort eval`` uses too)."""
+    boxes = [(f.detection.x, f.detection.y, f.detection.width, f.detection.height) for f in photo.faces]
+    return named_face_index(boxes, photo.width, photo.height)
 
 
 def read_dev_set(dev_set: Path) -> list[tuple[str, frozenset[str], bool]]:
