@@ -17,6 +17,21 @@ describe('facesort in the browser', { timeout: 900_000 }, () => {
   const groupTiles = () => page.locator('ul[aria-label="Groups to name"] > li');
   const personTiles = () => page.locator('ul[aria-label="People"] > li');
   const countOf = async (locator) => Number((await locator.textContent()).match(/\d+/)[0]);
+  // libraryStatus subscriptions open over the websocket (graphql-ws subscribe / complete frames).
+  const statusSubscriptions = new Set();
+  let mostStatusSubscriptions = 0;
+  const watchSubscriptions = (ws) => {
+    ws.on('framesent', ({ payload }) => {
+      const message = JSON.parse(String(payload));
+      if (message.type === 'subscribe' && /libraryStatus/.test(message.payload?.query ?? '')) {
+        statusSubscriptions.add(message.id);
+      } else if (message.type === 'complete') {
+        statusSubscriptions.delete(message.id);
+      }
+      mostStatusSubscriptions = Math.max(mostStatusSubscriptions, statusSubscriptions.size);
+    });
+    ws.on('close', () => statusSubscriptions.clear());
+  };
 
   before(async () => {
     server = await startServer();
@@ -24,6 +39,7 @@ describe('facesort in the browser', { timeout: 900_000 }, () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(20_000);
     page.on('pageerror', (error) => console.error('page error:', error.message));
+    page.on('websocket', watchSubscriptions);
   });
 
   after(async () => {
@@ -60,6 +76,8 @@ describe('facesort in the browser', { timeout: 900_000 }, () => {
     const processing = page.getByTestId('processing-summary');
     await processing.filter({ hasText: `All ${photos.length} photos processed` }).waitFor({ timeout: processingTimeoutMs });
     await screenshot(page, '03-processed');
+    // The header's badge and the upload page read one subscription, not one each.
+    assert.equal(mostStatusSubscriptions, 1);
   });
 
   it('names a group of faces', async () => {

@@ -9,6 +9,7 @@ import { PeoplePage } from './people/PeoplePage';
 import { PersonPage } from './person/PersonPage';
 import { PhotoPage } from './photo/PhotoPage';
 import { PhotosPage } from './photos/PhotosPage';
+import { LibraryStatusProvider } from './upload/libraryStatus';
 import { UploadPage } from './upload/UploadPage';
 
 interface SessionData {
@@ -24,18 +25,20 @@ export function App() {
   if (data.setupRequired) return <AuthPage firstRun />;
   if (!data.me) return <AuthPage firstRun={false} />;
   return (
-    <Layout username={data.me.username}>
-      <Routes>
-        <Route path="/" element={<Navigate to="/photos" replace />} />
-        <Route path="/photos" element={<PhotosPage />} />
-        <Route path="/photos/:id" element={<PhotoPage />} />
-        <Route path="/people" element={<PeoplePage />} />
-        <Route path="/people/:id" element={<PersonPage />} />
-        <Route path="/albums" element={<AlbumsPage />} />
-        <Route path="/albums/:id" element={<AlbumPage />} />
-        <Route path="/upload" element={<UploadPage />} />
-        <Route path="*" element={<Notice>Nothing here. Try the photos.</Notice>} />
-      </Routes>
-    </Layout>
+    <LibraryStatusProvider>
+      <Layout username={data.me.username}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/photos" replace />} />
+          <Route path="/photos" element={<PhotosPage />} />
+          <Route path="/photos/:id" element={<PhotoPage />} />
+          <Route path="/people" element={<PeoplePage />} />
+          <Route path="/people/:id" element={<PersonPage />} />
+          <Route path="/albums" element={<AlbumsPage />} />
+          <Route path="/albums/:id" element={<AlbumPage />} />
+          <Route path="/upload" element={<UploadPage />} />
+          <Route path="*" element={<Notice>Nothing here. Try the photos.</Notice>} />
+        </Routes>
+      </Layout>
+    </LibraryStatusProvider>
   );
 }

@@ -2,7 +2,7 @@ import { useApolloClient, useMutation } from '@apollo/client';
 import type { ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
 import auth from '../auth/auth.graphql';
-import { useLibraryStatus } from '../upload/useLibraryStatus';
+import { useLibraryStatus } from '../upload/libraryStatus';
 
 const links = [
   { to: '/photos', label: 'Photos', icon: '▦' },

@@ -3,6 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, useLocation } from 'react-router-dom';
 import { createCache } from '../api/cache';
+import { LibraryStatusProvider } from '../upload/libraryStatus';
 import status from '../upload/status.graphql';
 import documents from './photos.graphql';
 import { PhotosPage } from './PhotosPage';
@@ -64,10 +65,12 @@ describe('photos page and its URL', () => {
     ];
     render(
       <MockedProvider mocks={mocks} cache={createCache()}>
-        <MemoryRouter initialEntries={['/photos?person=Mom&person=Dad&match=any&from=2021-01-01']}>
-          <PhotosPage />
-          <LocationProbe />
-        </MemoryRouter>
+        <LibraryStatusProvider>
+          <MemoryRouter initialEntries={['/photos?person=Mom&person=Dad&match=any&from=2021-01-01']}>
+            <PhotosPage />
+            <LocationProbe />
+          </MemoryRouter>
+        </LibraryStatusProvider>
       </MockedProvider>,
     );
     expect(await screen.findByText('2 photos')).toBeTruthy();

@@ -1,4 +1,5 @@
 import { cleanup } from '@testing-library/react';
+import { loadDevMessages, loadErrorMessages } from '@apollo/client/dev';
 import { afterEach } from 'vitest';
 
 afterEach(() => cleanup());
@@ -10,3 +11,8 @@ class ResizeObserverStub {
   disconnect() {}
 }
 globalThis.ResizeObserver ??= ResizeObserverStub as unknown as typeof ResizeObserver;
+
+// Apollo prints its warnings as codes and links unless the messages are loaded: load them, so a
+// test's output says what went wrong.
+loadDevMessages();
+loadErrorMessages();

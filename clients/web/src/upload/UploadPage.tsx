@@ -5,7 +5,7 @@ import { Button, Section } from '../components/ui';
 import { filesFromDrop, filesFromList, type PickedFile } from './collectFiles';
 import { inParallel, sendFile } from './sendFile';
 import { fail, queueFiles, setProgress, settle, tally, type UploadRow, type UploadState } from './uploadQueue';
-import { processedShare, useLibraryStatus } from './useLibraryStatus';
+import { processedShare, useLibraryStatus } from './libraryStatus';
 
 const parallelUploads = 3;
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { LibraryStatus } from '../api/types';
-import { useLibraryStatus } from './useLibraryStatus';
+import { useLibraryStatus } from './libraryStatus';
 
 /**
  * Calls `refresh` when the chosen library counters change (photos processed, groups formed), so

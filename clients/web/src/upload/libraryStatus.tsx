@@ -1,13 +1,23 @@
 // Library counters, pushed by the `libraryStatus` subscription. Until the first push arrives (or
 // when the websocket fails) the same counters are polled every 2 s, so progress always moves.
+// One provider above the pages holds the one subscription; the header badge, the upload page and
+// the pages that refresh on progress all read it, so a page never opens a second one.
 import { useQuery, useSubscription } from '@apollo/client';
-import { useState } from 'react';
+import { createContext, useContext, useState, type ReactNode } from 'react';
 import type { LibraryStatus } from '../api/types';
 import documents from './status.graphql';
 
 export const pollEveryMs = 2000;
 
-export function useLibraryStatus() {
+interface LibraryStatusValue {
+  status: LibraryStatus | null;
+  live: boolean;
+  error: Error | undefined;
+}
+
+const LibraryStatusContext = createContext<LibraryStatusValue | null>(null);
+
+export function LibraryStatusProvider({ children }: { children: ReactNode }) {
   const [pushed, setPushed] = useState(false);
   const subscription = useSubscription<{ libraryStatus: LibraryStatus }>(documents.LibraryStatusChanged, {
     onData: () => setPushed(true),
@@ -22,7 +32,15 @@ export function useLibraryStatus() {
   });
   // Both write the same normalised LibraryStatus object, so the query sees pushes too.
   const status = subscription.data?.libraryStatus ?? query.data?.libraryStatus ?? null;
-  return { status, live, error: query.error };
+  return (
+    <LibraryStatusContext.Provider value={{ status, live, error: query.error }}>{children}</LibraryStatusContext.Provider>
+  );
+}
+
+export function useLibraryStatus(): LibraryStatusValue {
+  const value = useContext(LibraryStatusContext);
+  if (value === null) throw new Error('useLibraryStatus needs a LibraryStatusProvider above it');
+  return value;
 }
 
 /** Share of the library's photos whose processing has finished (done or failed). */
