@@ -25,7 +25,6 @@ from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 FaceId = Hashable
@@ -43,48 +42,22 @@ class Neighbour:
 
 @dataclass(frozen=True)
 class NewFace:
-    """A face to decide. ``embedding`` is needed only when cluster profiles are passed."""
+    """A face to decide, with its nearest assigned faces."""
 
     face_id: FaceId
     photo_id: PhotoId
     neighbours: Sequence[Neighbour]
-    embedding: NDArray[np.floating] | None = None
-
-
-@dataclass(frozen=True)
-class ClusterProfile:
-    """Centroid and spread of a cluster's faces: enough to know the root mean square
-    distance from any face to all of them (|x - centroid|^2 + spread), which is the
-    criterion clustering merges by."""
-
-    size: int
-    centroid: NDArray[np.float64]
-    spread: float  # mean squared distance of the faces to the centroid
-
-    @classmethod
-    def of(cls, embeddings: NDArray[np.floating]) -> ClusterProfile:
-        faces = np.asarray(embeddings, dtype=np.float64)
-        centroid = faces.mean(0)
-        return cls(size=len(faces), centroid=centroid, spread=float(((faces - centroid) ** 2).sum(1).mean()))
-
-    def rms_distance(self, embedding: NDArray[np.floating]) -> float:
-        gap = np.asarray(embedding, dtype=np.float64) - self.centroid
-        return float(np.sqrt(gap @ gap + self.spread))
 
 
 @dataclass(frozen=True)
 class AssignParams:
     """``max_distance``: the nearest face of the chosen person must be this close.
     ``margin``: every other person's nearest face must be at least this much farther.
-    ``max_rms_distance``: with cluster profiles, the face must also be this close to the
-    person's faces on average (root mean square), as clustering requires of a group: one
-    close look-alike face in a big cluster is not enough.
     Defaults suit dlib's 128-d embeddings (same-person pairs mostly under 0.5).
     """
 
     max_distance: float = 0.5
     margin: float = 0.04
-    max_rms_distance: float = 0.55
 
 
 def assign_faces(
@@ -92,7 +65,6 @@ def assign_faces(
     *,
     rejections: Collection[tuple[FaceId, ClusterId]] = (),
     clusters_in_photo: Mapping[PhotoId, Collection[ClusterId]] | None = None,
-    profiles: Mapping[ClusterId, ClusterProfile] | None = None,
     params: AssignParams | None = None,
 ) -> dict[FaceId, ClusterId | None]:
     """The cluster each face joins, or ``None`` to leave it unknown.
@@ -100,8 +72,6 @@ def assign_faces(
     ``rejections``: (face, cluster) pairs a person said "not this person" to.
     ``clusters_in_photo[photo]``: clusters that faces of the photo, other than the ones
     passed here, already belong to.
-    ``profiles``: optional centroid and spread of candidate clusters (faces must then carry
-    their embedding); a cluster without a profile is judged by its neighbours alone.
     """
     params = params or AssignParams()
     taken = clusters_in_photo or {}
@@ -114,7 +84,7 @@ def assign_faces(
     decision: dict[FaceId, ClusterId | None] = {}
     for photo_id, photo_faces in by_photo.items():
         excluded = {face.face_id: rejected[face.face_id] | set(taken.get(photo_id, ())) for face in photo_faces}
-        decision.update(_assign_photo(photo_faces, excluded, profiles or {}, params))
+        decision.update(_assign_photo(photo_faces, excluded, params))
     return decision
 
 
@@ -129,12 +99,7 @@ def nearest_per_cluster(neighbours: Sequence[Neighbour], excluded: Collection[Cl
     return nearest
 
 
-def _confident_choice(
-    face: NewFace,
-    nearest: Mapping[ClusterId, float],
-    profiles: Mapping[ClusterId, ClusterProfile],
-    params: AssignParams,
-) -> tuple[ClusterId, float] | None:
+def _confident_choice(nearest: Mapping[ClusterId, float], params: AssignParams) -> tuple[ClusterId, float] | None:
     if not nearest:
         return None
     ranked = sorted(nearest.items(), key=lambda item: item[1])
@@ -142,19 +107,12 @@ def _confident_choice(
     runner_up = ranked[1][1] if len(ranked) > 1 else np.inf
     if distance > params.max_distance or runner_up - distance < params.margin:
         return None
-    profile = profiles.get(best)
-    too_spread = (
-        profile is not None
-        and face.embedding is not None
-        and profile.rms_distance(face.embedding) > params.max_rms_distance
-    )
-    return None if too_spread else (best, distance)
+    return best, distance
 
 
 def _assign_photo(
     faces: Sequence[NewFace],
     excluded: dict[FaceId, set[ClusterId]],
-    profiles: Mapping[ClusterId, ClusterProfile],
     params: AssignParams,
 ) -> dict[FaceId, ClusterId | None]:
     """Decide one photo's faces together; repeats while a face lost its cluster to a sibling."""
@@ -165,7 +123,7 @@ def _assign_photo(
         choices = {}
         for face in pending:
             nearest = nearest_per_cluster(face.neighbours, excluded[face.face_id])
-            choice = _confident_choice(face, nearest, profiles, params)
+            choice = _confident_choice(nearest, params)
             if choice is not None:
                 choices[face.face_id] = choice
         if not choices:

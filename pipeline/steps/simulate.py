@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from pipeline.steps.assignment import AssignParams, ClusterProfile, Neighbour, NewFace, assign_faces
+from pipeline.steps.assignment import AssignParams, Neighbour, NewFace, assign_faces
 from pipeline.steps.clustering import UNKNOWN, ClusterParams, cluster_faces
 from pipeline.steps.neighbours import near_any
 from pipeline.steps.reconcile import AttachParams, NewCluster, PersonSample, attach_group, groups_of, plan_recluster
@@ -38,8 +38,6 @@ class PipelineParams:
     neighbours: int = 20
     # How many faces of a person are compared when attaching a group to them.
     person_sample: int = 64
-    # Whether assignment also checks the RMS distance to the whole cluster.
-    use_profiles: bool = True
     # Faces below the quality gate never start or grow clusters in a recluster; with this
     # set they may still join an existing person by assignment (strong evidence only).
     assign_low_quality: bool = True
@@ -80,19 +78,13 @@ class Library:
         assigned = np.flatnonzero(self.present & (self.cluster != UNKNOWN))
         if len(assigned) == 0:
             return
-        new_faces = [NewFace(f, self.photo_ids[f], self._neighbours(f, assigned), self.embeddings[f]) for f in faces]
-        candidates = {n.cluster_id for face in new_faces for n in face.neighbours}
-        profiles = (
-            {c: ClusterProfile.of(self.embeddings[self.present & (self.cluster == c)]) for c in candidates}
-            if self.params.use_profiles
-            else None
-        )
+        new_faces = [NewFace(f, self.photo_ids[f], self._neighbours(f, assigned)) for f in faces]
         in_photo: dict[Hashable, set[int]] = defaultdict(set)
         batch = set(faces)
         for f in assigned:
             if int(f) not in batch:
                 in_photo[self.photo_ids[f]].add(int(self.cluster[f]))
-        decision = assign_faces(new_faces, clusters_in_photo=in_photo, profiles=profiles, params=self.params.assign)
+        decision = assign_faces(new_faces, clusters_in_photo=in_photo, params=self.params.assign)
         for face_id, cluster_id in decision.items():
             if cluster_id is not None:
                 self.cluster[_index(face_id)] = _index(cluster_id)
