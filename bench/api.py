@@ -60,13 +60,17 @@ CANDIDATES_SQL = """WITH candidates AS MATERIALIZED (
 SELECT photo_id FROM faces f WHERE cluster_id IN ({ids}) {others})"""
 ALSO_SQL = "AND EXISTS (SELECT 1 FROM faces g WHERE g.photo_id = f.photo_id AND g.cluster_id IN ({ids}))"
 COUNT_SQL = "SELECT count(DISTINCT photo_id) FROM faces f WHERE cluster_id IN ({ids}) {others}"
-FACES_SQL = "SELECT * FROM faces WHERE photo_id = ANY(%(ids)s) AND owner_id = %(owner)s"
+# Faces as the API reads them (core.repositories.rows.FaceRow): all but the embedding and the quality detail.
+FACE_COLUMNS = ("record_id, owner_id, photo_id, face_location, embedding_model, embedding_dim, cluster_id, "
+                "detection_confidence, quality, clusterable, assigned_by, created_at, updated_at")
+FACES_SQL = f"""SELECT {FACE_COLUMNS} FROM faces WHERE photo_id = ANY(%(ids)s) AND owner_id = %(owner)s
+ORDER BY photo_id, created_at, record_id"""
 CLUSTERS_SQL = "SELECT * FROM face_clusters WHERE record_id = ANY(%(ids)s) AND owner_id = %(owner)s"
 PEOPLE_SQL = """SELECT * FROM face_clusters WHERE owner_id = %(owner)s AND name_key IS NOT NULL AND hidden IS false
 ORDER BY face_count DESC, name_key, record_id LIMIT 51"""
 PEOPLE_COUNT_SQL = "SELECT count(*) FROM face_clusters WHERE owner_id = %(owner)s AND name_key IS NOT NULL " \
                    "AND hidden IS false"
-COVERS_SQL = "SELECT * FROM faces WHERE record_id = ANY(%(ids)s) AND owner_id = %(owner)s"
+COVERS_SQL = f"SELECT {FACE_COLUMNS} FROM faces WHERE record_id = ANY(%(ids)s) AND owner_id = %(owner)s"
 
 
 def _copy(conn: psycopg.Connection, table: str, columns: list[str], rows: Iterable[Sequence[object]]) -> None:
@@ -194,7 +198,7 @@ def bare_photos_of(conn: psycopg.Connection, owner: uuid.UUID, keys: list[str]) 
     if len(page) > 50 and (len(people) > 1 or len(people[0]) > 1):  # one cluster: its photo_count
         conn.execute(COUNT_SQL.format(ids=ids[0], others=others), params).fetchone()
     faces = conn.execute(FACES_SQL, {"owner": owner, "ids": [row[0] for row in page]}).fetchall()
-    cluster_ids = list({face[7] for face in faces if face[7] is not None})
+    cluster_ids = list({face[6] for face in faces if face[6] is not None})
     conn.execute(CLUSTERS_SQL, {"owner": owner, "ids": cluster_ids}).fetchall()
     return len(page)
 

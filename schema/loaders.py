@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from core.repositories import albums as album_repo
 from core.repositories import search
-from core.tables import Face, FaceCluster, Photo
+from core.repositories.rows import ClusterRow, FaceRow, PhotoRow
 
 if TYPE_CHECKING:
     from schema.context import Context
@@ -54,14 +54,14 @@ class Loaders:
         self.photo = self._by_key(self._photos, None)
         self.face = self._by_key(self._faces, None)
         self.cluster = self._by_key(self._clusters, None)
-        self.faces_of_photo: DataLoader[uuid.UUID, list[Face]] = self._by_key(self._faces_of_photos, [])
+        self.faces_of_photo: DataLoader[uuid.UUID, list[FaceRow]] = self._by_key(self._faces_of_photos, [])
         self.labels_of_photo: DataLoader[uuid.UUID, list[str]] = self._by_key(self._labels_of_photos, [])
         self.face_count: DataLoader[uuid.UUID, int] = self._by_key(self._face_counts, 0)
         self.photo_count: DataLoader[uuid.UUID, int] = self._by_key(self._photo_counts, 0)
         self.album_photo_count: DataLoader[uuid.UUID, int] = self._by_key(self._album_counts, 0)
-        self.album_cover: DataLoader[uuid.UUID, Photo | None] = self._by_key(self._album_covers, None)
-        self.faces_of_cluster: DataLoader[PageKey, list[Face]] = DataLoader(self._pages(search.faces_of_clusters))
-        self.photos_of_cluster: DataLoader[PageKey, list[Photo]] = DataLoader(self._pages(search.photos_of_clusters))
+        self.album_cover: DataLoader[uuid.UUID, PhotoRow | None] = self._by_key(self._album_covers, None)
+        self.faces_of_cluster: DataLoader[PageKey, list[FaceRow]] = DataLoader(self._pages(search.faces_of_clusters))
+        self.photos_of_cluster: DataLoader[PageKey, list[PhotoRow]] = DataLoader(self._pages(search.photos_of_clusters))
 
     def _by_key(self, fetch: Callable[[Any, Any], dict[Any, Any]], missing: Any) -> DataLoader[Any, Any]:
         async def load(keys: list[Any]) -> list[Any]:
@@ -96,16 +96,16 @@ class Loaders:
     def _owner(self) -> uuid.UUID:
         return self._context.owner_id
 
-    def _photos(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, Photo]:
+    def _photos(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, PhotoRow]:
         return search.photos_by_id(session, owner_id=self._owner, photo_ids=keys)
 
-    def _faces(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, Face]:
+    def _faces(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, FaceRow]:
         return search.faces_by_id(session, owner_id=self._owner, face_ids=keys)
 
-    def _clusters(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, FaceCluster]:
+    def _clusters(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, ClusterRow]:
         return search.clusters_by_id(session, owner_id=self._owner, cluster_ids=keys)
 
-    def _faces_of_photos(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Face]]:
+    def _faces_of_photos(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[FaceRow]]:
         return search.faces_of_photos(session, owner_id=self._owner, photo_ids=keys)
 
     def _labels_of_photos(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
@@ -120,5 +120,5 @@ class Loaders:
     def _album_counts(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
         return album_repo.photo_counts(session, album_ids=keys)
 
-    def _album_covers(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, Photo]:
+    def _album_covers(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, PhotoRow]:
         return album_repo.covers(session, album_ids=keys)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from core.repositories.rows import PHOTO_COLUMNS, PhotoRow
 from core.tables import Album, AlbumPhoto, Photo
 
 
@@ -59,7 +60,7 @@ def photo_counts(session: Session, *, album_ids: Sequence[uuid.UUID]) -> dict[uu
     return {album_id: int(n) for album_id, n in session.exec(query).all()}
 
 
-def covers(session: Session, *, album_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Photo]:
+def covers(session: Session, *, album_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, PhotoRow]:
     """The newest photo of each album (one window query)."""
     rank = sa.func.row_number().over(
         partition_by=col(AlbumPhoto.album_id),
@@ -70,5 +71,8 @@ def covers(session: Session, *, album_ids: Sequence[uuid.UUID]) -> dict[uuid.UUI
         .join(Photo, col(Photo.id) == col(AlbumPhoto.photo_id))
         .where(col(AlbumPhoto.album_id).in_(album_ids)).subquery()
     )
-    query = select(ranked.c.album_id, Photo).join(ranked, ranked.c.photo_id == col(Photo.id)).where(ranked.c.rank == 1)
-    return dict(session.exec(query).all())
+    query = (
+        sa.select(ranked.c.album_id, *PHOTO_COLUMNS).join(ranked, ranked.c.photo_id == col(Photo.id))
+        .where(ranked.c.rank == 1)
+    )
+    return {row[0]: PhotoRow._make(row[1:]) for row in session.execute(query)}

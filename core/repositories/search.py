@@ -12,15 +12,24 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from core.media import fold
+from core.repositories.rows import (
+    CLUSTER_COLUMNS,
+    CLUSTERS,
+    FACE_COLUMNS,
+    FACES,
+    PHOTO_COLUMNS,
+    PHOTOS,
+    ClusterRow,
+    FaceRow,
+    PhotoRow,
+    one_of,
+    read_rows,
+)
 from core.tables import AlbumPhoto, Face, FaceCluster, Photo, PhotoLabel
-
-# Faces read to be shown leave out what no API field shows: the embedding (512 bytes a face at
-# 128-d) and the quality detail. Loaded on access if some caller does read them.
-_SHOWN_FACE = (defer(Face.face_embedding), defer(Face.quality_detail))  # type: ignore[arg-type]
 
 
 class PhotoOrder(enum.StrEnum):
@@ -235,15 +244,17 @@ def _ordering(order: PhotoOrder) -> list[Any]:
     return [col(Photo.upload_date).asc(), col(Photo.id).asc()]
 
 
-def search_photos(session: Session, *, owner_id: uuid.UUID, query: PhotoQuery, limit: int, offset: int) -> list[Photo]:
+def search_photos(
+    session: Session, *, owner_id: uuid.UUID, query: PhotoQuery, limit: int, offset: int
+) -> list[PhotoRow]:
     people = wanted_people(session, owner_id=owner_id, query=query)
     if people is not None and any(not person.cluster_ids for person in people):
         return []
     statement = (
-        select(Photo).where(*_photo_conditions(session, owner_id, query, people)).order_by(*_ordering(query.order))
-        .limit(limit).offset(offset)
+        sa.select(*PHOTO_COLUMNS).where(*_photo_conditions(session, owner_id, query, people))
+        .order_by(*_ordering(query.order)).limit(limit).offset(offset)
     )
-    return list(session.exec(statement).all())
+    return read_rows(session, statement, PhotoRow)
 
 
 def count_photos(session: Session, *, owner_id: uuid.UUID, query: PhotoQuery) -> int:
@@ -278,32 +289,35 @@ def _count_photos_of(session: Session, people: Sequence[WantedPerson]) -> int:
 # --- batch reads for the loaders --------------------------------------------------------------
 
 
-def photos_by_id(session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Photo]:
-    query = select(Photo).where(col(Photo.id).in_(photo_ids), Photo.owner_id == owner_id)
-    return {photo.id: photo for photo in session.exec(query).all()}
+def photos_by_id(
+    session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, PhotoRow]:
+    query = sa.select(*PHOTO_COLUMNS).where(one_of(session, PHOTOS.id, photo_ids), PHOTOS.owner_id == owner_id)
+    return {photo.id: photo for photo in read_rows(session, query, PhotoRow)}
 
 
-def faces_by_id(session: Session, *, owner_id: uuid.UUID, face_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Face]:
-    query = select(Face).options(*_SHOWN_FACE).where(col(Face.id).in_(face_ids), Face.owner_id == owner_id)
-    return {face.id: face for face in session.exec(query).all()}
+def faces_by_id(session: Session, *, owner_id: uuid.UUID, face_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, FaceRow]:
+    query = sa.select(*FACE_COLUMNS).where(one_of(session, FACES.id, face_ids), FACES.owner_id == owner_id)
+    return {face.id: face for face in read_rows(session, query, FaceRow)}
 
 
 def clusters_by_id(
     session: Session, *, owner_id: uuid.UUID, cluster_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, FaceCluster]:
-    query = select(FaceCluster).where(col(FaceCluster.id).in_(cluster_ids), FaceCluster.owner_id == owner_id)
-    return {cluster.id: cluster for cluster in session.exec(query).all()}
+) -> dict[uuid.UUID, ClusterRow]:
+    query = sa.select(*CLUSTER_COLUMNS).where(one_of(session, CLUSTERS.id, cluster_ids),
+                                              CLUSTERS.owner_id == owner_id)
+    return {cluster.id: cluster for cluster in read_rows(session, query, ClusterRow)}
 
 
 def faces_of_photos(
     session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[Face]]:
+) -> dict[uuid.UUID, list[FaceRow]]:
     query = (
-        select(Face).options(*_SHOWN_FACE).where(col(Face.photo_id).in_(photo_ids), Face.owner_id == owner_id)
-        .order_by(col(Face.photo_id), col(Face.created_at), col(Face.id))
+        sa.select(*FACE_COLUMNS).where(one_of(session, FACES.photo_id, photo_ids), FACES.owner_id == owner_id)
+        .order_by(FACES.photo_id, FACES.created_at, FACES.id)
     )
-    found: dict[uuid.UUID, list[Face]] = defaultdict(list)
-    for face in session.exec(query).all():
+    found: dict[uuid.UUID, list[FaceRow]] = defaultdict(list)
+    for face in read_rows(session, query, FaceRow):
         found[face.photo_id].append(face)
     # Left to right, as a person reads a group photo.
     for faces in found.values():
@@ -324,18 +338,16 @@ def labels_of_photos(session: Session, *, photo_ids: Sequence[uuid.UUID]) -> dic
 
 def faces_of_clusters(
     session: Session, *, cluster_ids: Sequence[uuid.UUID], limit: int, offset: int
-) -> dict[uuid.UUID, list[Face]]:
+) -> dict[uuid.UUID, list[FaceRow]]:
     """A page of each cluster's faces, best first (one window query for all clusters)."""
-    rank = sa.func.row_number().over(
-        partition_by=col(Face.cluster_id), order_by=(col(Face.quality).desc(), col(Face.id))
-    ).label("rank")
-    inner = select(col(Face.id).label("face_id"), rank).where(col(Face.cluster_id).in_(cluster_ids)).subquery()
+    rank = sa.func.row_number().over(partition_by=FACES.cluster_id, order_by=(FACES.quality.desc(), FACES.id))
+    inner = sa.select(FACES.id.label("face_id"), rank.label("rank")).where(FACES.cluster_id.in_(cluster_ids)).subquery()
     query = (
-        select(Face).options(*_SHOWN_FACE).join(inner, inner.c.face_id == col(Face.id))
+        sa.select(*FACE_COLUMNS).join(inner, inner.c.face_id == FACES.id)
         .where(inner.c.rank > offset, inner.c.rank <= offset + limit).order_by(inner.c.rank)
     )
-    found: dict[uuid.UUID, list[Face]] = defaultdict(list)
-    for face in session.exec(query).all():
+    found: dict[uuid.UUID, list[FaceRow]] = defaultdict(list)
+    for face in read_rows(session, query, FaceRow):
         if face.cluster_id is not None:
             found[face.cluster_id].append(face)
     return found
@@ -343,7 +355,7 @@ def faces_of_clusters(
 
 def photos_of_clusters(
     session: Session, *, cluster_ids: Sequence[uuid.UUID], limit: int, offset: int
-) -> dict[uuid.UUID, list[Photo]]:
+) -> dict[uuid.UUID, list[PhotoRow]]:
     """A page of each cluster's photos, newest first, in one statement.
 
     Each cluster's page is its own part of a UNION ALL, planned like ``photos(filter: {personIds})``:
@@ -368,12 +380,13 @@ def photos_of_clusters(
         parts.append(select(page.c.cluster_id, page.c.photo_id))
     pages = sa.union_all(*parts).subquery()
     query = (
-        select(pages.c.cluster_id, Photo).join(Photo, col(Photo.id) == pages.c.photo_id)
+        sa.select(pages.c.cluster_id, *PHOTO_COLUMNS).join(Photo, col(Photo.id) == pages.c.photo_id)
         .order_by(pages.c.cluster_id, *_ordering(PhotoOrder.taken_desc))
     )
-    found: dict[uuid.UUID, list[Photo]] = defaultdict(list)
-    for cluster_id, photo in session.exec(query).all():
-        found[cluster_id].append(photo)
+    found: dict[uuid.UUID, list[PhotoRow]] = defaultdict(list)
+    make = PhotoRow._make
+    for row in session.execute(query):
+        found[row[0]].append(make(row[1:]))
     return found
 
 
@@ -445,12 +458,14 @@ def _face_conditions(owner_id: uuid.UUID, query: FaceQuery) -> list[sa.ColumnEle
     return where
 
 
-def search_faces(session: Session, *, owner_id: uuid.UUID, query: FaceQuery, limit: int, offset: int) -> list[Face]:
+def search_faces(
+    session: Session, *, owner_id: uuid.UUID, query: FaceQuery, limit: int, offset: int
+) -> list[FaceRow]:
     statement = (
-        select(Face).options(*_SHOWN_FACE).where(*_face_conditions(owner_id, query))
+        sa.select(*FACE_COLUMNS).where(*_face_conditions(owner_id, query))
         .order_by(col(Face.created_at).desc(), col(Face.id).desc()).limit(limit).offset(offset)
     )
-    return list(session.exec(statement).all())
+    return read_rows(session, statement, FaceRow)
 
 
 def count_faces(session: Session, *, owner_id: uuid.UUID, query: FaceQuery) -> int:
@@ -481,7 +496,7 @@ def _cluster_conditions(owner_id: uuid.UUID, query: ClusterQuery) -> list[sa.Col
 
 def search_clusters(
     session: Session, *, owner_id: uuid.UUID, query: ClusterQuery, limit: int, offset: int
-) -> list[FaceCluster]:
+) -> list[ClusterRow]:
     """Clusters by size; with a name, the names starting with it first, then those containing it."""
     order: list[Any] = []
     key = fold(query.name) if query.name else ""
@@ -490,9 +505,10 @@ def search_clusters(
         order.append(sa.case((prefix, 0), else_=1))
     order += [col(FaceCluster.face_count).desc(), col(FaceCluster.name_key), col(FaceCluster.id)]
     statement = (
-        select(FaceCluster).where(*_cluster_conditions(owner_id, query)).order_by(*order).limit(limit).offset(offset)
+        sa.select(*CLUSTER_COLUMNS).where(*_cluster_conditions(owner_id, query)).order_by(*order)
+        .limit(limit).offset(offset)
     )
-    return list(session.exec(statement).all())
+    return read_rows(session, statement, ClusterRow)
 
 
 def count_clusters(session: Session, *, owner_id: uuid.UUID, query: ClusterQuery) -> int:

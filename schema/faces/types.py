@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from core import tables
+from core.repositories.rows import ClusterRow, FaceRow
 from schema.context import Info
 from schema.ids import encode_id
 from schema.loaders import load_then
@@ -40,7 +41,7 @@ class Point:
     y: float
 
 
-def _cluster(row: tables.FaceCluster | None) -> Cluster | None:
+def _cluster(row: ClusterRow | None) -> Cluster | None:
     from schema.people.types import Cluster
 
     return Cluster.from_row(row) if row is not None else None
@@ -69,10 +70,10 @@ class Face:
     quality: float = strawberry.field(description="0..1: size, sharpness and pose of the face.")
     crop_url: str
     assigned_by: AssignedBy
-    _row: strawberry.Private[tables.Face]
+    _row: strawberry.Private[tables.Face | FaceRow]
 
     @classmethod
-    def from_row(cls, row: tables.Face) -> Face:
+    def from_row(cls, row: tables.Face | FaceRow) -> Face:
         opaque = encode_id("Face", row.id)
         location = row.face_location or {}
         return cls(

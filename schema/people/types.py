@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from core import tables
+from core.repositories.rows import ClusterRow, FaceRow
 from schema.connections import Connection, connection, page_of
 from schema.context import Info
 from schema.ids import encode_id
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from schema.photos.types import Photo
 
 
-async def load_covers(loaders: Loaders, rows: Sequence[tables.FaceCluster]) -> None:
+async def load_covers(loaders: Loaders, rows: Sequence[ClusterRow]) -> None:
     """Load what decides the clusters' cover faces: each chosen cover, and the best face of those
     whose cover is unset or has left them (two batched queries for a whole page)."""
     chosen = await loaders.face.load_many([row.cover_face_id for row in rows if row.cover_face_id is not None])
@@ -39,10 +40,10 @@ class Cluster:
     hidden: bool
     created_at: datetime
     updated_at: datetime
-    _row: strawberry.Private[tables.FaceCluster]
+    _row: strawberry.Private[tables.FaceCluster | ClusterRow]
 
     @classmethod
-    def from_row(cls, row: tables.FaceCluster) -> Cluster:
+    def from_row(cls, row: tables.FaceCluster | ClusterRow) -> Cluster:
         return cls(
             id=encode_id("Cluster", row.id),
             name=row.name,
@@ -68,7 +69,7 @@ class Cluster:
             return load_then(loaders.faces_of_cluster, (self._row.id, 1, 0),
                              lambda rows: Face.from_row(rows[0]) if rows else None)
 
-        def chosen(row: tables.Face | None) -> Face | None:
+        def chosen(row: FaceRow | None) -> Face | None:
             # A cover that has left the cluster (moved, rejected) gives way to the best face.
             return Face.from_row(row) if row is not None and row.cluster_id == self._row.id else best()
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core import tables
+from core.repositories.rows import PhotoRow
 from schema.context import Info
 from schema.lookahead import selects
 from schema.people.types import load_covers
 
 
-async def load_nested(info: Info, rows: Sequence[tables.Photo]) -> None:
+async def load_nested(info: Info, rows: Sequence[PhotoRow]) -> None:
     """The page's faces, their clusters and those clusters' cover faces, as far as the query
     selects them below the connection's ``edges { node }``."""
     fields = info.selected_fields

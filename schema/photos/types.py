@@ -12,6 +12,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from core import tables
+from core.repositories.rows import FaceRow, PhotoRow
 from schema.context import Info
 from schema.ids import encode_id
 from schema.loaders import load_then
@@ -52,10 +53,10 @@ class Photo:
     preview_url: str | None = strawberry.field(description="1600 px WebP; null until the photo is ingested.")
     original_url: str
     metadata: JSON = strawberry.field(description="EXIF subset: camera, lens, exposure, GPS, place parts.")
-    _row: strawberry.Private[tables.Photo]
+    _row: strawberry.Private[tables.Photo | PhotoRow]
 
     @classmethod
-    def from_row(cls, row: tables.Photo) -> Photo:
+    def from_row(cls, row: tables.Photo | PhotoRow) -> Photo:
         opaque = encode_id("Photo", row.id)
         media = f"/media/photos/{opaque}"
         ready = row.ingested_at is not None
@@ -94,7 +95,7 @@ class Photo:
         return load_then(info.context.loaders.faces_of_photo, self._row.id, lambda rows: _faces(rows, unknown))
 
 
-def _faces(rows: list[tables.Face], unknown: bool | None) -> list[Face]:
+def _faces(rows: list[FaceRow], unknown: bool | None) -> list[Face]:
     from schema.faces.types import Face
 
     if unknown is not None:

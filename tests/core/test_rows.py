@@ -1,0 +1,44 @@
+"""The API's rows (core.repositories.rows) are the tables' rows, read without the ORM."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from core.db import SessionFactory
+from core.repositories import search
+from core.repositories.rows import ClusterRow, FaceRow, PhotoRow
+from core.tables import Face, FaceCluster, Photo, User
+from tests.schema.factories import make_library
+
+UNSHOWN = ("face_embedding", "quality_detail")
+
+
+def test_each_row_type_is_its_tables_columns_in_order() -> None:
+    for model, row_type, left_out in ((Photo, PhotoRow, ()), (Face, FaceRow, UNSHOWN), (FaceCluster, ClusterRow, ())):
+        attributes = [prop.key for prop in sa.inspect(model).column_attrs if prop.key not in left_out]
+        assert list(row_type._fields) == attributes, model.__name__
+
+
+def test_rows_read_by_id_are_the_entities_values(sessions: SessionFactory, owner: User) -> None:
+    """On both databases: the batch reads (``= ANY`` on PostgreSQL, ``IN`` on SQLite) find the
+    owner's rows, with the values the ORM reads."""
+    make_library(sessions, owner.id, photos=3, people={"Ann": [0, 1, 2]}, unknown_faces_in=[1])
+    with sessions() as session:
+        photos = session.exec(select(Photo)).all()
+        faces = session.exec(select(Face)).all()
+        clusters = session.exec(select(FaceCluster)).all()
+        found_photos = search.photos_by_id(session, owner_id=owner.id, photo_ids=[p.id for p in photos])
+        found_faces = search.faces_by_id(session, owner_id=owner.id, face_ids=[f.id for f in faces])
+        found_clusters = search.clusters_by_id(session, owner_id=owner.id, cluster_ids=[c.id for c in clusters])
+        of_photos = search.faces_of_photos(session, owner_id=owner.id, photo_ids=[p.id for p in photos])
+        strangers = search.photos_by_id(session, owner_id=uuid.uuid4(), photo_ids=[p.id for p in photos])
+        for rows, entities in ((found_photos, photos), (found_faces, faces), (found_clusters, clusters)):
+            assert set(rows) == {entity.id for entity in entities}
+            for entity in entities:
+                row = rows[entity.id]
+                assert all(value == getattr(entity, name) for name, value in row._asdict().items()), row
+    assert sum(len(found) for found in of_photos.values()) == len(faces)
+    assert strangers == {}
