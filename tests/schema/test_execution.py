@@ -50,6 +50,17 @@ class Item:
         return self.count * 2
 
 
+@strawberry.type
+class Numbers:
+    """Scalars whose values are, or are not, their own answer."""
+
+    real: float | None = None
+    whole: int | None = None
+    flag: bool | None = None
+    text: str | None = None
+    ident: strawberry.ID | None = None
+
+
 @dataclass
 class Broken:
     """A row whose non-null field is null and whose enum value is not one: both must fail as usual."""
@@ -80,6 +91,47 @@ class Query:
         return _items()
 
     @strawberry.field
+    def numbers(self) -> list[Numbers]:
+        nan, big = float("nan"), 2**40
+        return [Numbers(real=1.5, whole=3, flag=True, text="t", ident=strawberry.ID("i")),
+                Numbers(real=2, whole=True, flag=0, text=4, ident=5),  # type: ignore[arg-type]
+                Numbers(real=nan), Numbers(whole=big), Numbers(whole=2.0), Numbers(real=float("inf")),  # type: ignore[arg-type]
+                Numbers(text=1.5, ident=2.5, flag=1.0)]  # type: ignore[arg-type]
+
+    @strawberry.field
+    def first(self) -> Item:
+        return _items()[0]
+
+    @strawberry.field
+    def nothing(self) -> Item | None:
+        return None
+
+    @strawberry.field
+    def missing(self) -> Item:
+        return None  # type: ignore[return-value]
+
+    @strawberry.field
+    def gaps(self) -> list[Item | None]:
+        return [_items()[0], None, _items()[1]]
+
+    @strawberry.field
+    def holes(self) -> list[Item]:
+        return [_items()[0], None]  # type: ignore[list-item]
+
+    @strawberry.field
+    def nested(self) -> list[list[Item]]:
+        return [_items(), _items()[:1]]
+
+    @strawberry.field
+    def mixed(self) -> list[Item]:
+        """A list with an awaitable item among the objects."""
+
+        async def later() -> Item:
+            return _items()[1]
+
+        return [_items()[0], later()]  # type: ignore[list-item]
+
+    @strawberry.field
     def negative(self) -> list[Item | None]:
         """Sub-field errors under a nullable object (spare) and under a non-null one (box)."""
         return [Item(name="c", note=None, colour=Colour.RED, count=1, box=Box(x=1.0), spare=Box(x=-1.0)),
@@ -90,7 +142,11 @@ QUERY = """{ items { name note colour count twice again: name box { x checked } 
              broken { name note colour count }
              later { name twice box { x later } }
              negative { name box { x checked } spare { x checked } }
-             negativeLater: negative { name box { later } spare { later } } }"""
+             negativeLater: negative { name box { later } spare { later } }
+             numbers { real whole flag text ident }
+             first { name box { x } } nothing { name } gaps { name spare { x } } nested { name }
+             mixed { name box { later } } }"""
+FAILING = ["{ missing { name } }", "{ holes { name } }", "{ items { name } holes { name } }"]
 
 
 def _answer(result) -> tuple[object, list[tuple[str, tuple[object, ...]]]]:
@@ -105,7 +161,18 @@ def test_the_fast_path_answers_as_the_ordinary_one():
     assert _answer(asyncio.run(fast.execute(QUERY))) == expected
     sync_query = "{ items { name note colour box { x checked } } broken { name } negative { box { checked } } }"
     assert _answer(fast.execute_sync(sync_query)) == _answer(ordinary.execute_sync(sync_query))
+    for query in FAILING:
+        assert _answer(asyncio.run(fast.execute(query))) == _answer(asyncio.run(ordinary.execute(query)))
+        assert _answer(fast.execute_sync(query)) == _answer(ordinary.execute_sync(query))
     data, errors = expected
+    assert data["numbers"][0] == {"real": 1.5, "whole": 3, "flag": True, "text": "t", "ident": "i"}
+    assert data["numbers"][1] == {"real": 2.0, "whole": 1, "flag": False, "text": "4", "ident": "5"}
+    # NaN, 2**40 and inf are refused (each field nulled, with an error); a whole float is an Int
+    assert [row["real"] for row in data["numbers"][2:]] == [None, None, None, None, None]
+    assert [row["whole"] for row in data["numbers"][2:]] == [None, None, 2, None, None]
+    assert data["numbers"][6] == {"real": None, "whole": None, "flag": True, "text": "1.5", "ident": None}
+    assert data["gaps"] == [{"name": "a", "spare": None}, None, {"name": "b", "spare": {"x": 3.0}}]
+    assert data["mixed"] == [{"name": "a", "box": {"later": 1.0}}, {"name": "b", "box": {"later": 2.0}}]
     assert data["items"][0] == {"name": "a", "note": None, "colour": "RED", "count": 2, "twice": 4, "again": "a",
                                 "box": {"x": 1.0, "checked": 1.0}, "spare": None}
     assert data["items"][1]["spare"] == {"x": 3.0, "later": 3.0}
@@ -114,7 +181,8 @@ def test_the_fast_path_answers_as_the_ordinary_one():
     assert data["negative"] == [{"name": "c", "box": {"x": 1.0, "checked": 1.0}, "spare": None}, None]
     assert data["negativeLater"] == [{"name": "c", "box": {"later": 1.0}, "spare": None}, None]
     assert sorted(path for _, path in errors) == sorted([
-        ("broken", 0, "name"), ("broken", 1, "colour"), ("negative", 0, "spare", "checked"),
+        ("broken", 0, "name"), ("broken", 1, "colour"), ("numbers", 2, "real"), ("numbers", 3, "whole"),
+        ("numbers", 5, "real"), ("numbers", 6, "ident"), ("negative", 0, "spare", "checked"),
         ("negative", 1, "box", "checked"), ("negativeLater", 0, "spare", "later"),
         ("negativeLater", 1, "box", "later")])
 
