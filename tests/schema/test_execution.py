@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 import strawberry
+from strawberry.permission import BasePermission
 
-from schema.execution import FastExecutionContext, plain_fields
+from schema.execution import FastExecutionContext, plain_fields, simple_resolvers
 from schema.schema import schema as app_schema
 
 
@@ -35,6 +36,18 @@ class Box:
             raise ValueError("negative, later")
         return self.x
 
+    @strawberry.field
+    def eventually(self) -> float:
+        """A plain function whose answer is awaitable."""
+        return self.later()  # type: ignore[return-value]
+
+
+class Allowed(BasePermission):
+    message = "no"
+
+    def has_permission(self, source: object, info: strawberry.Info, **kwargs: object) -> bool:
+        return source.name != "b"  # type: ignore[attr-defined]
+
 
 @strawberry.type
 class Item:
@@ -48,6 +61,31 @@ class Item:
     @strawberry.field
     def twice(self) -> int:
         return self.count * 2
+
+    @strawberry.field
+    def described(self, info: strawberry.Info, suffix: str | None = None) -> str:
+        return f"{self.name}:{info.field_name}:{info.path.key}:{suffix}"
+
+    @strawberry.field
+    def times(self, by: int = 3) -> int:
+        return self.count * by
+
+    @strawberry.field
+    def via_parent(parent: strawberry.Parent[Item]) -> str:
+        return parent.name.upper()
+
+    @strawberry.field
+    @staticmethod
+    def constant() -> int:
+        return 7
+
+    @strawberry.field(permission_classes=[Allowed])
+    def guarded(self) -> str | None:
+        return self.name
+
+    @strawberry.field
+    def boxes(self) -> list[Box | None]:
+        return [self.box, None]
 
 
 @strawberry.type
@@ -138,7 +176,9 @@ class Query:
                 Item(name="d", note=None, colour=Colour.RED, count=1, box=Box(x=-1.0))]
 
 
-QUERY = """{ items { name note colour count twice again: name box { x checked } spare { x later } }
+QUERY = """{ items { name note colour count twice again: name box { x checked eventually } spare { x later }
+                     described suffixed: described(suffix: "s") times thrice: times(by: 2) viaParent constant
+                     guarded boxes { x } }
              broken { name note colour count }
              later { name twice box { x later } }
              negative { name box { x checked } spare { x checked } }
@@ -174,15 +214,19 @@ def test_the_fast_path_answers_as_the_ordinary_one():
     assert data["gaps"] == [{"name": "a", "spare": None}, None, {"name": "b", "spare": {"x": 3.0}}]
     assert data["mixed"] == [{"name": "a", "box": {"later": 1.0}}, {"name": "b", "box": {"later": 2.0}}]
     assert data["items"][0] == {"name": "a", "note": None, "colour": "RED", "count": 2, "twice": 4, "again": "a",
-                                "box": {"x": 1.0, "checked": 1.0}, "spare": None}
+                                "box": {"x": 1.0, "checked": 1.0, "eventually": 1.0}, "spare": None,
+                                "described": "a:described:described:None", "suffixed": "a:described:suffixed:s",
+                                "times": 6, "thrice": 4, "viaParent": "A", "constant": 7, "guarded": "a",
+                                "boxes": [{"x": 1.0}, None]}
+    assert data["items"][1]["guarded"] is None
     assert data["items"][1]["spare"] == {"x": 3.0, "later": 3.0}
     assert data["broken"] == [None, None]  # a null name, then a colour that is no Colour
     # A failing field under a nullable object nulls the object; under a non-null one, its parent.
     assert data["negative"] == [{"name": "c", "box": {"x": 1.0, "checked": 1.0}, "spare": None}, None]
     assert data["negativeLater"] == [{"name": "c", "box": {"later": 1.0}, "spare": None}, None]
     assert sorted(path for _, path in errors) == sorted([
-        ("broken", 0, "name"), ("broken", 1, "colour"), ("numbers", 2, "real"), ("numbers", 3, "whole"),
-        ("numbers", 5, "real"), ("numbers", 6, "ident"), ("negative", 0, "spare", "checked"),
+        ("items", 1, "guarded"), ("broken", 0, "name"), ("broken", 1, "colour"), ("numbers", 2, "real"),
+        ("numbers", 3, "whole"), ("numbers", 5, "real"), ("numbers", 6, "ident"), ("negative", 0, "spare", "checked"),
         ("negative", 1, "box", "checked"), ("negativeLater", 0, "spare", "later"),
         ("negativeLater", 1, "box", "later")])
 
@@ -192,6 +236,14 @@ def test_only_fields_that_read_an_attribute_take_the_fast_path():
     assert sorted(plain["Item"]) == ["box", "colour", "count", "name", "note", "spare"]  # not twice (a resolver)
     assert sorted(plain["Box"]) == ["x"]
     assert "Query" not in plain
+
+
+def test_only_plain_functions_are_called_directly():
+    simple = simple_resolvers(strawberry.Schema(query=Query)._schema)
+    # not times (a default other than null), not guarded (a permission class), not async ones
+    assert sorted(simple["Item"]) == ["boxes", "constant", "described", "twice", "viaParent"]
+    assert sorted(simple["Box"]) == ["checked", "eventually"]
+    assert "later" not in simple["Query"]
 
 
 @pytest.mark.parametrize(("type_name", "field"), [("Photo", "fileName"), ("Box", "x"), ("Cluster", "faceCount"),
