@@ -11,9 +11,13 @@ import strawberry
 
 from core.errors import ValidationError
 
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
 
 def encode_id(kind: str, value: uuid.UUID) -> strawberry.ID:
-    return strawberry.ID(base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode().rstrip("="))
+    # base64.urlsafe_b64encode, without its two Python calls (a page encodes hundreds of ids)
+    return strawberry.ID(binascii.b2a_base64(f"{kind}:{value}".encode(), newline=False).translate(_URL_SAFE)
+                         .decode().rstrip("="))
 
 
 def decode_id(kind: str, opaque: str, *, field: str = "id") -> uuid.UUID:

@@ -69,6 +69,8 @@ def _contains(column: Any, text: str) -> sa.ColumnElement[bool]:
     return sa.func.lower(column).like(like_pattern(text.lower()), escape="\\")
 
 
+_FACE_TABLE: sa.Table = Face.__table__  # type: ignore[attr-defined]
+
 # Photos a first page needs found (a page of 50 and one more to know there is a next page).
 PAGE_ROWS = 51
 _PEOPLE_CACHE = "facesort.search.people"
@@ -134,8 +136,8 @@ def _photo_ids_of(person: WantedPerson) -> sa.Select[Any]:
 
 def _in_photo(face: Any, person: WantedPerson) -> sa.ColumnElement[bool]:
     """This face's photo also shows ``person``."""
-    other = aliased(Face)
-    return sa.exists().where(col(other.photo_id) == face.photo_id, col(other.cluster_id).in_(person.cluster_ids))
+    other = _FACE_TABLE.alias()  # a Core alias: the ORM's aliased() cost ~600 Python calls
+    return sa.exists().where(other.c.photo_id == face.photo_id, other.c.cluster_id.in_(person.cluster_ids))
 
 
 def library_photos(session: Session) -> int:
@@ -321,7 +323,7 @@ def faces_of_photos(
         found[face.photo_id].append(face)
     # Left to right, as a person reads a group photo.
     for faces in found.values():
-        faces.sort(key=lambda face: (float(face.face_location.get("x", 0.0)), str(face.id)))
+        faces.sort(key=lambda face: (float(face.face_location.get("x", 0.0)), face.id))  # ids order as their text
     return found
 
 

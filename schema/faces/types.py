@@ -27,6 +27,10 @@ class AssignedBy(enum.Enum):
     USER = "user"
 
 
+# The enum's members by value: a dict lookup, where AssignedBy(value) is two Python calls.
+_ASSIGNED_BY = {member.value: member for member in AssignedBy}
+
+
 @strawberry.type(description="A rectangle in the original photo's pixels (after EXIF orientation).")
 class Box:
     x: float
@@ -47,9 +51,13 @@ def _cluster(row: ClusterRow | None) -> Cluster | None:
     return Cluster.from_row(row) if row is not None else None
 
 
-def _number(location: dict[str, Any], key: str) -> float:
-    value = location.get(key, 0.0)
-    return float(value) if isinstance(value, int | float) else 0.0
+def _box(location: dict[str, Any]) -> Box:
+    """The face's box; a coordinate that is missing or not a number is 0 (one call for the four)."""
+    x, y = location.get("x", 0.0), location.get("y", 0.0)
+    width, height = location.get("width", 0.0), location.get("height", 0.0)
+    return Box(x=float(x) if isinstance(x, int | float) else 0.0, y=float(y) if isinstance(y, int | float) else 0.0,
+               width=float(width) if isinstance(width, int | float) else 0.0,
+               height=float(height) if isinstance(height, int | float) else 0.0)
 
 
 @strawberry.type
@@ -75,19 +83,13 @@ class Face:
     @classmethod
     def from_row(cls, row: tables.Face | FaceRow) -> Face:
         opaque = encode_id("Face", row.id)
-        location = row.face_location or {}
         return cls(
             id=opaque,
-            box=Box(
-                x=_number(location, "x"),
-                y=_number(location, "y"),
-                width=_number(location, "width"),
-                height=_number(location, "height"),
-            ),
+            box=_box(row.face_location or {}),
             detection_confidence=row.detection_confidence,
             quality=row.quality,
             crop_url=f"/media/faces/{opaque}?v={int(row.updated_at.timestamp())}",
-            assigned_by=AssignedBy(row.assigned_by),
+            assigned_by=_ASSIGNED_BY.get(row.assigned_by) or AssignedBy(row.assigned_by),
             _row=row,
         )
 

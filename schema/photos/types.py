@@ -29,6 +29,10 @@ class PhotoStatus(enum.Enum):
     FAILED = "failed"
 
 
+# The enum's members by value: a dict lookup, where PhotoStatus(value) is two Python calls.
+_STATUS = {member.value: member for member in PhotoStatus}
+
+
 def _version(moment: datetime | None) -> str:
     # Derived images are rewritten when a photo is processed again: the URL changes with them.
     return f"?v={int(moment.timestamp())}" if moment is not None else ""
@@ -74,7 +78,7 @@ class Photo:
             longitude=row.longitude,
             width=row.width,
             height=row.height,
-            status=PhotoStatus(row.status),
+            status=_STATUS.get(row.status) or PhotoStatus(row.status),
             error=row.error,
             thumbnail_url=f"{media}/thumb{version}" if ready else None,
             preview_url=f"{media}/preview{version}" if ready else None,
