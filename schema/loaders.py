@@ -1,14 +1,21 @@
-"""Per-request DataLoaders: each batch is one ``IN (...)`` query, answered in key order."""
+"""Per-request DataLoaders: each batch is one ``IN (...)`` query, answered in key order.
+
+A page reads what its query asks for below it (faces, their people, those people's cover faces)
+in its own read, with the same batch reads, and primes the loaders with it (``page_faces``,
+``covers``): the fields below then answer at once from the loaders (``load_then``), and the page
+costs one trip to the worker thread instead of one per level.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from strawberry.dataloader import DataLoader
+from strawberry.dataloader import AbstractCache, DataLoader
 
 from core.repositories import albums as album_repo
 from core.repositories import search
@@ -23,6 +30,52 @@ R = TypeVar("R")
 
 # (cluster id, limit, offset): one page of a cluster's faces or photos.
 PageKey = tuple[uuid.UUID, int, int]
+
+
+class OwnKeys(AbstractCache[K, V]):
+    """The loaders' cache: keys (ids, tuples of ids and numbers) are their own cache keys, and
+    ``get`` and ``set`` are the dict's own (C) methods, where strawberry's DefaultCache adds two
+    Python calls to each look-up (a page looks up hundreds)."""
+
+    def __init__(self) -> None:
+        self.cache_map: dict[Hashable, asyncio.Future[V]] = {}
+        self.get = self.cache_map.get  # type: ignore[method-assign, assignment]
+        self.set = self.cache_map.__setitem__  # type: ignore[method-assign, assignment]
+
+    def get(self, key: K) -> asyncio.Future[V] | None:
+        return self.cache_map.get(key)
+
+    def set(self, key: K, value: asyncio.Future[V]) -> None:
+        self.cache_map[key] = value
+
+    def delete(self, key: K) -> None:
+        del self.cache_map[key]
+
+    def clear(self) -> None:
+        self.cache_map.clear()
+
+
+def loader(load_fn: Callable[[list[K]], Awaitable[Sequence[V]]]) -> DataLoader[K, V]:
+    return DataLoader(load_fn=load_fn, cache_map=OwnKeys())
+
+
+@dataclass
+class Covers:
+    """What decides some clusters' cover faces: each chosen cover (by face id; None when it is
+    gone), and the best face of each cluster whose cover is unset or has left it."""
+
+    chosen: dict[uuid.UUID, FaceRow | None] = field(default_factory=dict)
+    best: dict[PageKey, list[FaceRow]] = field(default_factory=dict)
+
+
+@dataclass
+class PageFaces:
+    """What a page of photos shows below it, as far as its query asks: the photos' faces, their
+    clusters, those clusters' covers."""
+
+    faces: dict[uuid.UUID, list[FaceRow]] = field(default_factory=dict)
+    clusters: dict[uuid.UUID, ClusterRow | None] = field(default_factory=dict)
+    covers: Covers = field(default_factory=Covers)
 
 
 def peek(loader: DataLoader[K, V], key: K) -> asyncio.Future[V] | None:
@@ -60,15 +113,53 @@ class Loaders:
         self.photo_count: DataLoader[uuid.UUID, int] = self._by_key(self._photo_counts, 0)
         self.album_photo_count: DataLoader[uuid.UUID, int] = self._by_key(self._album_counts, 0)
         self.album_cover: DataLoader[uuid.UUID, PhotoRow | None] = self._by_key(self._album_covers, None)
-        self.faces_of_cluster: DataLoader[PageKey, list[FaceRow]] = DataLoader(self._pages(search.faces_of_clusters))
-        self.photos_of_cluster: DataLoader[PageKey, list[PhotoRow]] = DataLoader(self._pages(search.photos_of_clusters))
+        self.faces_of_cluster: DataLoader[PageKey, list[FaceRow]] = loader(self._pages(search.faces_of_clusters))
+        self.photos_of_cluster: DataLoader[PageKey, list[PhotoRow]] = loader(self._pages(search.photos_of_clusters))
 
     def _by_key(self, fetch: Callable[[Any, Any], dict[Any, Any]], missing: Any) -> DataLoader[Any, Any]:
         async def load(keys: list[Any]) -> list[Any]:
             found = await self._context.read(fetch, keys)
             return [found.get(key, missing) for key in keys]
 
-        return DataLoader(load_fn=load)
+        return loader(load)
+
+    # --- what a page reads below it, in its own read (a worker thread), then primes ----------------
+
+    def page_faces(self, session: Any, photo_ids: Sequence[uuid.UUID], *, clusters: bool, covers: bool
+                   ) -> PageFaces:
+        """The faces of a page of photos; with ``clusters``, their clusters; with ``covers``, theirs."""
+        found = self._faces_of_photos(session, photo_ids)
+        page = PageFaces(faces={photo_id: found.get(photo_id, []) for photo_id in photo_ids})
+        if not clusters:
+            return page
+        cluster_ids = list(dict.fromkeys(
+            face.cluster_id for faces in page.faces.values() for face in faces if face.cluster_id is not None))
+        if cluster_ids:
+            rows = self._clusters(session, cluster_ids)
+            page.clusters = {cluster_id: rows.get(cluster_id) for cluster_id in cluster_ids}
+        if covers:
+            page.covers = self.covers(session, [row for row in page.clusters.values() if row is not None])
+        return page
+
+    def covers(self, session: Any, rows: Sequence[ClusterRow]) -> Covers:
+        """What decides the clusters' cover faces: each chosen cover, and the best face of those
+        whose cover is unset or has left them (at most two batched queries for a whole page)."""
+        chosen_ids = list(dict.fromkeys(row.cover_face_id for row in rows if row.cover_face_id is not None))
+        found = self._faces(session, chosen_ids) if chosen_ids else {}
+        still_theirs = {(face.id, face.cluster_id) for face in found.values()}
+        need_best = [row.id for row in rows if (row.cover_face_id, row.id) not in still_theirs]
+        best = search.faces_of_clusters(session, cluster_ids=need_best, limit=1, offset=0) if need_best else {}
+        return Covers(chosen={face_id: found.get(face_id) for face_id in chosen_ids},
+                      best={(cluster_id, 1, 0): best.get(cluster_id, []) for cluster_id in need_best})
+
+    def prime_page(self, page: PageFaces) -> None:
+        self.faces_of_photo.prime_many(page.faces)
+        self.cluster.prime_many(page.clusters)
+        self.prime_covers(page.covers)
+
+    def prime_covers(self, covers: Covers) -> None:
+        self.face.prime_many(covers.chosen)
+        self.faces_of_cluster.prime_many(covers.best)
 
     def _pages(
         self, fetch: Callable[..., dict[uuid.UUID, list[V]]]

@@ -5,14 +5,17 @@
 from __future__ import annotations
 
 import strawberry
+from sqlmodel import Session
 
 from core.repositories import search
+from core.repositories.rows import ClusterRow
 from core.services import people_suggestions
 from schema.connections import Connection, connection, in_memory_connection, page_of
 from schema.context import Info
 from schema.ids import decode_id
+from schema.loaders import Covers
 from schema.lookahead import selects
-from schema.people.types import Cluster, load_covers
+from schema.people.types import Cluster
 
 
 @strawberry.input
@@ -34,14 +37,16 @@ async def _clusters(info: Info, query: search.ClusterQuery, first: int | None, a
     ctx = info.context
     owner_id = ctx.owner_id
     page = page_of(first, after)
-    rows = await ctx.read(
-        lambda session: search.search_clusters(session, owner_id=owner_id, query=query, limit=page.fetch,
-                                               offset=page.offset)
-    )
-    for row in rows:
-        ctx.loaders.cluster.prime(row.id, row)
-    if rows and selects(info.selected_fields, info.field_name, "edges", "node", "coverFace"):
-        await load_covers(ctx.loaders, rows[: page.limit])
+    with_covers = selects(info.selected_fields, info.field_name, "edges", "node", "coverFace")
+
+    def read(session: Session) -> tuple[list[ClusterRow], Covers | None]:
+        rows = search.search_clusters(session, owner_id=owner_id, query=query, limit=page.fetch, offset=page.offset)
+        return rows, ctx.loaders.covers(session, rows[: page.limit]) if with_covers and rows else None
+
+    rows, covers = await ctx.read(read)  # the page and its covers: one trip to the worker thread
+    ctx.loaders.cluster.prime_many({row.id: row for row in rows})
+    if covers is not None:
+        ctx.loaders.prime_covers(covers)
 
     async def count() -> int:
         if not page.offset and len(rows) <= page.limit:

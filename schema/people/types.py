@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,20 +14,11 @@ from core.repositories.rows import ClusterRow, FaceRow
 from schema.connections import Connection, connection, page_of
 from schema.context import Info
 from schema.ids import encode_id
-from schema.loaders import Loaders, load_then
+from schema.loaders import load_then
 
 if TYPE_CHECKING:
     from schema.faces.types import Face
     from schema.photos.types import Photo
-
-
-async def load_covers(loaders: Loaders, rows: Sequence[ClusterRow]) -> None:
-    """Load what decides the clusters' cover faces: each chosen cover, and the best face of those
-    whose cover is unset or has left them (two batched queries for a whole page)."""
-    chosen = await loaders.face.load_many([row.cover_face_id for row in rows if row.cover_face_id is not None])
-    still_theirs = {(face.id, face.cluster_id) for face in chosen if face is not None}
-    need_best = [row.id for row in rows if (row.cover_face_id, row.id) not in still_theirs]
-    await loaders.faces_of_cluster.load_many([(cluster_id, 1, 0) for cluster_id in need_best])
 
 
 @strawberry.type(description="A group of faces of one person; named, it is a person (people(), person(id)).")

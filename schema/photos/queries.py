@@ -5,13 +5,16 @@
 from __future__ import annotations
 
 import strawberry
+from sqlmodel import Session
 
 from core.repositories import search
+from core.repositories.rows import PhotoRow
 from schema.connections import Connection, connection, page_of
 from schema.context import Info
 from schema.ids import decode_id
+from schema.loaders import PageFaces
 from schema.photos.inputs import PhotoFilter, PhotoOrder, to_query
-from schema.photos.nested import load_nested
+from schema.photos.nested import read_below, selected_below
 from schema.photos.types import Photo
 
 
@@ -43,14 +46,16 @@ class PhotoQueries:
         owner_id = ctx.owner_id
         page = page_of(first, after)
         query = to_query(filter, order_by)
-        rows = await ctx.read(
-            lambda session: search.search_photos(
-                session, owner_id=owner_id, query=query, limit=page.fetch, offset=page.offset
-            )
-        )
-        for row in rows:
-            ctx.loaders.photo.prime(row.id, row)
-        await load_nested(info, rows[: page.limit])
+        below = selected_below(info)
+
+        def read(session: Session) -> tuple[list[PhotoRow], PageFaces | None]:
+            rows = search.search_photos(session, owner_id=owner_id, query=query, limit=page.fetch, offset=page.offset)
+            return rows, read_below(ctx.loaders, session, rows[: page.limit], below)
+
+        rows, nested = await ctx.read(read)
+        ctx.loaders.photo.prime_many({row.id: row for row in rows})
+        if nested is not None:
+            ctx.loaders.prime_page(nested)
 
         async def count() -> int:
             if not page.offset and len(rows) <= page.limit:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.db import SessionFactory
-from core.tables import User
+from core.tables import Face, FaceCluster, User
 from tests.schema.conftest import Execute, QueryCounter, opaque
 from tests.schema.factories import make_library
 
@@ -137,3 +137,28 @@ def test_without_the_nested_fields_nothing_more_is_loaded(execute: Execute, coun
                                                          big_library: dict[str, object]) -> None:
     assert _count(execute, count_queries, "query($first: Int!) { photos(first: $first) { edges { node { id } } } }",
                   {"first": 60}) == 1  # the page alone (its count is not asked for)
+
+
+def test_a_cover_unset_or_gone_gives_way_to_the_best_face(execute: Execute, count_queries: QueryCounter,
+                                                          sessions: SessionFactory, owner: User,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The people list reads its covers with the page: the chosen ones, and the best face (the
+    sharpest) of a person whose cover is unset or has moved to someone else; nothing waits."""
+    library = make_library(sessions, owner.id, photos=10,
+                           people={"Ann": range(6), "Bob": range(3, 9), "Cid": range(5, 10)})
+    faces = {(face.cluster_id, index): face.id for face in library.faces
+             for index, photo in enumerate(library.photos) if face.photo_id == photo.id}
+    ann, bob, cid = (library.people[name] for name in ("Ann", "Bob", "Cid"))
+    with sessions() as session:
+        session.get(FaceCluster, ann).cover_face_id = None  # type: ignore[union-attr]
+        moved = session.get(Face, faces[(bob, 3)])  # Bob's cover, now Cid's face
+        moved.cluster_id = cid  # type: ignore[union-attr]
+        session.commit()
+    statements = _count(execute, count_queries, PEOPLE_LIST, {"first": 10})
+    covers = {edge["node"]["name"]: edge["node"]["coverFace"]["id"]
+              for edge in execute(PEOPLE_LIST, {"first": 10}).data["people"]["edges"]}
+    assert covers == {"Ann": opaque("Face", faces[(ann, 5)]), "Bob": opaque("Face", faces[(bob, 8)]),
+                      "Cid": opaque("Face", faces[(cid, 5)])}
+    assert statements == 3, count_queries.statements[-statements:]  # page, chosen covers, best faces
+    answered = _answered_at_once(execute, monkeypatch, PEOPLE_LIST)
+    assert answered and all(answered)
