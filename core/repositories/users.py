@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -45,16 +46,30 @@ def add_token(session: Session, *, token: ApiToken) -> ApiToken:
     return token
 
 
-def user_for_token_hash(session: Session, *, token_hash: str, now: datetime) -> tuple[User, ApiToken] | None:
+class TokenOwner(NamedTuple):
+    """A live token and its user, as a request's authentication reads them."""
+
+    user_id: uuid.UUID
+    username: str
+    token_id: uuid.UUID
+    kind: str
+    last_used_at: datetime | None
+
+
+_USERS, _TOKENS = sa.inspect(User).columns, sa.inspect(ApiToken).columns
+# Every request asks it: built once (Core, the columns it needs), only the values bound each time.
+_TOKEN_OWNER = (
+    sa.select(_USERS.id, _USERS.username, _TOKENS.id, _TOKENS.kind, _TOKENS.last_used_at)
+    .join_from(_USERS.id.table, _TOKENS.id.table, _TOKENS.user_id == _USERS.id)
+    .where(_TOKENS.token_hash == sa.bindparam("token_hash"), _TOKENS.revoked_at.is_(None))
+    .where(sa.or_(_TOKENS.expires_at.is_(None), _TOKENS.expires_at > sa.bindparam("now")))
+)
+
+
+def token_owner(session: Session, *, token_hash: str, now: datetime) -> TokenOwner | None:
     """The live token with this hash and its user (one query)."""
-    query = (
-        select(User, ApiToken)
-        .join(ApiToken, col(ApiToken.user_id) == col(User.id))
-        .where(ApiToken.token_hash == token_hash, col(ApiToken.revoked_at).is_(None))
-        .where(sa.or_(col(ApiToken.expires_at).is_(None), col(ApiToken.expires_at) > now))
-    )
-    row = session.exec(query).first()
-    return None if row is None else (row[0], row[1])
+    row = session.execute(_TOKEN_OWNER, {"token_hash": token_hash, "now": now}).first()
+    return None if row is None else TokenOwner._make(row)
 
 
 def touch_token(session: Session, *, token_id: uuid.UUID, now: datetime) -> None:

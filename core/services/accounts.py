@@ -195,15 +195,14 @@ def caller_for_token(session: Session, token: str) -> Caller | None:
     if not token or len(token) > 200:
         return None
     now = utcnow()
-    found = user_repo.user_for_token_hash(session, token_hash=token_hash(token), now=now)
+    found = user_repo.token_owner(session, token_hash=token_hash(token), now=now)
     if found is None:
         return None
-    user, row = found
-    last = row.last_used_at
+    last = found.last_used_at
     if last is None or _aware(last) < now - _TOUCH_EVERY:
-        user_repo.touch_token(session, token_id=row.id, now=now)
+        user_repo.touch_token(session, token_id=found.token_id, now=now)
         session.commit()
-    return Caller(user_id=user.id, username=user.username, token_id=row.id, token_kind=row.kind)
+    return Caller(user_id=found.user_id, username=found.username, token_id=found.token_id, token_kind=found.kind)
 
 
 def _aware(moment: datetime) -> datetime:
