@@ -40,6 +40,7 @@ from math import isfinite
 from typing import Any, TypeGuard
 
 from graphql import (
+    FieldNode,
     GraphQLBoolean,
     GraphQLField,
     GraphQLFloat,
@@ -190,8 +191,9 @@ def _shape_of(return_type: GraphQLOutputType) -> tuple[GraphQLObjectType, GraphQ
 # What complete_value does with each return type (see _shape_of), by the type object.
 _SHAPES: dict[GraphQLOutputType, Any] = {}
 
-# A grouped field set's fields: (response name, details, the plain field, the simple resolver).
-FieldPlan = list[tuple[str, FieldDetailsList, PlainField | None, SimpleResolver | None]]
+# A grouped field set's fields: (response name, details, the plain field, the simple resolver, its
+# field nodes for the resolve info: the same list for every object of a page, as none changes it).
+FieldPlan = list[tuple[str, FieldDetailsList, PlainField | None, SimpleResolver | None, list[FieldNode]]]
 
 
 class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -221,10 +223,11 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for response_name, field_details_list in grouped_field_set.items():
             node = field_details_list[0].node
             name = node.name.value
+            nodes = to_nodes(field_details_list)
             if node.arguments:
-                plan.append((response_name, field_details_list, None, None))
+                plan.append((response_name, field_details_list, None, None, nodes))
             else:
-                plan.append((response_name, field_details_list, plain.get(name), simple.get(name)))
+                plan.append((response_name, field_details_list, plain.get(name), simple.get(name), nodes))
         self._plans[id(grouped_field_set)] = (grouped_field_set, plan)
         return plan
 
@@ -245,7 +248,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         pending: list[str] = []
         is_awaitable = self.is_awaitable
         try:
-            for response_name, field_details_list, field, resolver in plan:
+            for response_name, field_details_list, field, resolver, nodes in plan:
                 result: Any = Undefined
                 if field is not None:
                     value: Any = getattr(source_value, field.attribute, Undefined)
@@ -269,7 +272,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                                                              Path(path, response_name, parent_type.name), value,
                                                              position_context)
                 if resolver is not None:
-                    result = self._execute_resolver(resolver, parent_type, source_value, field_details_list,
+                    result = self._execute_resolver(resolver, parent_type, source_value, field_details_list, nodes,
                                                     Path(path, response_name, parent_type.name), position_context)
                 elif result is Undefined:
                     result = self.execute_field(parent_type, source_value, field_details_list,
@@ -294,11 +297,12 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return settled()
 
     def _execute_resolver(self, resolver: SimpleResolver, parent_type: GraphQLObjectType, source: Any,
-                          field_details_list: FieldDetailsList, path: Path, position_context: Any) -> Any:
+                          field_details_list: FieldDetailsList, nodes: list[FieldNode], path: Path,
+                          position_context: Any) -> Any:
         """``execute_field`` with the resolver called directly, as Strawberry would call it."""
         field_def = resolver.field_def
         return_type = field_def.type
-        info = self.build_resolve_info(field_def, to_nodes(field_details_list), parent_type, path)
+        info = self.build_resolve_info(field_def, nodes, parent_type, path)
         try:
             kwargs: dict[str, Any] = dict.fromkeys(resolver.source_names, source)
             if resolver.info_name is not None:
