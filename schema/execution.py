@@ -205,6 +205,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         # grouped field sets are memoized (and kept) for the whole execution, so their ids are stable
         self._plans: dict[int, tuple[GroupedFieldSet, FieldPlan]] = {}
+        self._collected: dict[int, tuple[FieldDetailsList, Any]] = {}  # a field's sub-fields, by its details
         self._fast = self.middleware_manager is None or not self.middleware_manager.middlewares
         strawberry_schema = (self.schema.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
         self._info_class: Callable[..., Any] = (
@@ -358,7 +359,11 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _subfields(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path,
                    value: Any, position_context: Any) -> Any:
         """``collect_and_execute_subfields``, in one step when nothing is deferred."""
-        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        collected = self._collected.get(id(field_details_list))  # one object type per field (never abstract)
+        if collected is None or collected[0] is not field_details_list:
+            collected = (field_details_list, self.collect_subfields(object_type, field_details_list))
+            self._collected[id(field_details_list)] = collected
+        grouped_field_set, new_defer_usages, _ = collected[1]
         if new_defer_usages or position_context is not None:
             return self.execute_collected_subfields(object_type, value, path, grouped_field_set, new_defer_usages,
                                                     position_context)

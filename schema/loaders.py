@@ -146,8 +146,9 @@ class Loaders:
         whose cover is unset or has left them (at most two batched queries for a whole page)."""
         chosen_ids = list(dict.fromkeys(row.cover_face_id for row in rows if row.cover_face_id is not None))
         found = self._faces(session, chosen_ids) if chosen_ids else {}
-        still_theirs = {(face.id, face.cluster_id) for face in found.values()}
-        need_best = [row.id for row in rows if (row.cover_face_id, row.id) not in still_theirs]
+        cluster_of = {face.id: face.cluster_id for face in found.values()}
+        need_best = [row.id for row in rows
+                     if row.cover_face_id is None or cluster_of.get(row.cover_face_id) != row.id]
         best = search.faces_of_clusters(session, cluster_ids=need_best, limit=1, offset=0) if need_best else {}
         return Covers(chosen={face_id: found.get(face_id) for face_id in chosen_ids},
                       best={(cluster_id, 1, 0): best.get(cluster_id, []) for cluster_id in need_best})
