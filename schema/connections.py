@@ -58,8 +58,12 @@ class Page:
         return self.limit + 1
 
 
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def cursor_for(index: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{index}".encode()).decode().rstrip("=")
+    # base64.urlsafe_b64encode, without its two Python calls (one cursor per edge)
+    return binascii.b2a_base64(f"o:{index}".encode(), newline=False).translate(_URL_SAFE).decode().rstrip("=")
 
 
 def page_of(first: int | None, after: str | None, *, default: int = DEFAULT_PAGE_SIZE) -> Page:
