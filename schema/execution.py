@@ -13,7 +13,7 @@ checks. Here:
 - an object, or a list of objects, that is a Strawberry type's instance (never awaitable, never
   an error) goes straight to its sub-fields, whether a plain field or a resolver gave it;
 - a resolver that is a plain function (synchronous, no permission classes or other field
-  extensions, no arguments given, see SimpleResolver) is called directly, with the same Info
+  extensions, no arguments given: schema.fast_fields) is called directly, with the same Info
   Strawberry would build, rather than through Strawberry's argument conversion and extension
   chain (about 35 Python calls a field: a page's faces and their people are 150 such fields).
 
@@ -35,25 +35,17 @@ grouped field set's plan and each return type's shape looked up, not worked out,
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from math import isfinite
-from typing import Any, TypeGuard
+from typing import Any
 
 from graphql import (
     FieldNode,
-    GraphQLBoolean,
-    GraphQLField,
-    GraphQLFloat,
-    GraphQLID,
-    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
-    GraphQLString,
-    is_leaf_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.executor import collect_iterator_awaitables, to_nodes
@@ -61,107 +53,16 @@ from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import Info
-from strawberry.types.field import StrawberryField
-from strawberry.types.unset import UNSET
 
-GRAPHQL_MIN_INT, GRAPHQL_MAX_INT = -(2**31), 2**31 - 1
-# Built-in scalars whose values of exactly this Python type are their own answer (graphql-core's
-# serializers hand them back unchanged; a float must be finite, an int within 32 bits).
-_AS_IS: dict[GraphQLOutputType, type] = {
-    GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLFloat: float, GraphQLInt: int,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PlainField:
-    """A field that only reads an attribute: of a scalar or enum type (``coerce``), or of an object type."""
-
-    attribute: str
-    return_type: GraphQLOutputType
-    nullable: bool
-    coerce: Callable[[Any], Any] | None = None
-    object_type: GraphQLObjectType | None = None
-    as_is: type | None = None  # values of exactly this type are the answer (see _AS_IS)
-
-
-def plain_fields(schema: GraphQLSchema) -> dict[str, dict[str, PlainField]]:
-    """For each object type, its fields without arguments that only read an attribute.
-
-    Object types with an ``is_type_of`` check (those with interfaces) are left to the ordinary way.
-    """
-    found: dict[str, dict[str, PlainField]] = {}
-    for type_name, graphql_type in schema.type_map.items():
-        if not isinstance(graphql_type, GraphQLObjectType) or type_name.startswith("__"):
-            continue
-        plain = {}
-        for field_name, field_def in graphql_type.fields.items():
-            definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            if not isinstance(definition, StrawberryField) or not definition.is_basic_field or field_def.args:
-                continue
-            if not getattr(field_def.resolve, "_is_default", False) or definition.python_name is None:
-                continue
-            named = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
-            nullable = named is field_def.type
-            if is_leaf_type(named):
-                plain[field_name] = PlainField(definition.python_name, field_def.type, nullable,
-                                               coerce=named.coerce_output_value, as_is=_AS_IS.get(named))
-            elif _is_plain_object_type(named):
-                plain[field_name] = PlainField(definition.python_name, field_def.type, nullable, object_type=named)
-        if plain:
-            found[type_name] = plain
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class SimpleResolver:
-    """A field whose Strawberry resolver is a plain function: synchronous, no field extensions (so
-    no permission classes), no exception handlers, and arguments that default to null or unset
-    (so that, when a query gives none, the function's own defaults are what Strawberry would pass)."""
-
-    field_def: GraphQLField
-    definition: StrawberryField
-    call: Callable[..., Any]
-    source_first: bool  # a method's ``self``: the source, first
-    source_names: tuple[str, ...]  # ``root`` or ``parent`` parameters: the source
-    info_name: str | None
-
-
-def simple_resolvers(schema: GraphQLSchema) -> dict[str, dict[str, SimpleResolver]]:
-    """For each object type, its fields whose resolver can be called directly (see SimpleResolver)."""
-    strawberry_schema = (schema.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    converter = getattr(strawberry_schema, "schema_converter", None)
-    if converter is None or getattr(converter, "_exception_handler_specs", None) != ():
-        return {}
-    found: dict[str, dict[str, SimpleResolver]] = {}
-    for type_name, graphql_type in schema.type_map.items():
-        if not isinstance(graphql_type, GraphQLObjectType) or type_name.startswith("__"):
-            continue
-        simple = {}
-        for field_name, field_def in graphql_type.fields.items():
-            definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            if not isinstance(definition, StrawberryField) or definition.extensions or definition.is_async:
-                continue
-            resolver = definition.base_resolver
-            if resolver is None or not callable(resolver.wrapped_func) or definition.is_subscription:
-                continue
-            if getattr(field_def.resolve, "__name__", None) != "_resolver":  # not Strawberry's own, as expected
-                continue
-            if any(argument.default is not None and argument.default is not UNSET
-                   for argument in definition.arguments):
-                continue
-            info = resolver.info_parameter
-            simple[field_name] = SimpleResolver(
-                field_def, definition, resolver.wrapped_func, resolver.self_parameter is not None,
-                tuple(p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p is not None),
-                info.name if info is not None else None,
-            )
-        if simple:
-            found[type_name] = simple
-    return found
-
-
-def _is_plain_object_type(graphql_type: Any) -> TypeGuard[GraphQLObjectType]:
-    return isinstance(graphql_type, GraphQLObjectType) and graphql_type.is_type_of is None
+from schema.fast_fields import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    PlainField,
+    SimpleResolver,
+    is_plain_object_type,
+    plain_fields,
+    simple_resolvers,
+)
 
 
 def _is_strawberry_object(cls: type) -> bool:
@@ -178,12 +79,12 @@ def _shape_of(return_type: GraphQLOutputType) -> tuple[GraphQLObjectType, GraphQ
     """(the object type, None) for a plain object type, nullable or not; (the object type, the
     item type) for a list of them; None for anything else."""
     named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
-    if _is_plain_object_type(named):
+    if is_plain_object_type(named):
         return named, None
     if isinstance(named, GraphQLList):
         item_type = named.of_type
         item_named = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
-        if _is_plain_object_type(item_named):
+        if is_plain_object_type(item_named):
             return item_named, item_type
     return None
 

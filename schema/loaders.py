@@ -1,4 +1,4 @@
-"""Per-request DataLoaders: each batch is one ``IN (...)`` query, answered in key order.
+"""Per-request DataLoaders: each batch is one query (`= ANY(array)` or `IN (...)`), answered in key order.
 
 A page reads what its query asks for below it (faces, their people, those people's cover faces)
 in its own read, with the same batch reads, and primes the loaders with it (``page_faces``,

@@ -10,7 +10,8 @@ import pytest
 import strawberry
 from strawberry.permission import BasePermission
 
-from schema.execution import FastExecutionContext, plain_fields, simple_resolvers
+from schema.execution import FastExecutionContext
+from schema.fast_fields import plain_fields, simple_resolvers
 from schema.schema import schema as app_schema
 
 
