@@ -309,17 +309,23 @@ def _wait_until_up(server: subprocess.Popen[bytes], client: httpx.Client) -> Non
     raise SystemExit("the server did not answer /healthz")
 
 
-def _measure_operations(url: str, owner: uuid.UUID, client: httpx.Client, runs: int) -> None:
-    from core.db import POSTGRES_OPTIONS
-
+def people_to_ask(url: str) -> tuple[list[str], list[list[str]]]:
+    """The names the operations ask for, in a fixed order so runs compare: people with at least 60
+    photos (a full first page), and pairs of people with many photos."""
     with psycopg.connect(url) as conn:
-        # People with at least 60 photos (a full first page), in a fixed order so runs compare.
         popular = [row[0] for row in conn.execute(
             "SELECT name FROM face_clusters WHERE photo_count >= 60 ORDER BY name LIMIT 40").fetchall()]
-        pairs_with_photos = [[row[0], row[1]] for row in conn.execute(
+        pairs = [[row[0], row[1]] for row in conn.execute(
             """SELECT a.name, b.name FROM face_clusters a JOIN face_clusters b
                ON a.name < b.name WHERE a.photo_count > 500 AND b.photo_count > 200 LIMIT 40""").fetchall()]
     random.Random(7).shuffle(popular)
+    return popular, pairs
+
+
+def _measure_operations(url: str, owner: uuid.UUID, client: httpx.Client, runs: int) -> None:
+    from core.db import POSTGRES_OPTIONS
+
+    popular, pairs_with_photos = people_to_ask(url)
 
     def http(query: str, variables: dict[str, object]) -> None:
         response = client.post("/graphql", json={"query": query, "variables": variables})

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import shutil
 import sys
 import threading
@@ -35,7 +34,7 @@ import httpx
 import psycopg
 import sqlalchemy as sa
 
-from bench.api import PEOPLE, PHOTOS_OF
+from bench.api import PEOPLE, PHOTOS_OF, people_to_ask
 
 
 class CallCounter:
@@ -53,13 +52,7 @@ class CallCounter:
 
 def operations(url: str) -> dict[str, Callable[[int], tuple[str, dict[str, Any]]]]:
     """bench.api's three operations, with the same people in the same order."""
-    with psycopg.connect(url) as conn:
-        popular = [row[0] for row in conn.execute(
-            "SELECT name FROM face_clusters WHERE photo_count >= 60 ORDER BY name LIMIT 40").fetchall()]
-        pairs = [[row[0], row[1]] for row in conn.execute(
-            """SELECT a.name, b.name FROM face_clusters a JOIN face_clusters b
-               ON a.name < b.name WHERE a.photo_count > 500 AND b.photo_count > 200 LIMIT 40""").fetchall()]
-    random.Random(7).shuffle(popular)
+    popular, pairs = people_to_ask(url)
     return {
         "photos of NAME, first page": lambda i: (PHOTOS_OF, {"names": [popular[i % len(popular)]]}),
         "two people, ALL": lambda i: (PHOTOS_OF, {"names": pairs[i % len(pairs)]}),
