@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from strawberry.dataloader import AbstractCache, DataLoader
 
 from core.repositories import albums as album_repo
-from core.repositories import search
+from core.repositories import batches
 from core.repositories.rows import ClusterRow, FaceRow, PhotoRow
 
 if TYPE_CHECKING:
@@ -113,8 +113,8 @@ class Loaders:
         self.photo_count: DataLoader[uuid.UUID, int] = self._by_key(self._photo_counts, 0)
         self.album_photo_count: DataLoader[uuid.UUID, int] = self._by_key(self._album_counts, 0)
         self.album_cover: DataLoader[uuid.UUID, PhotoRow | None] = self._by_key(self._album_covers, None)
-        self.faces_of_cluster: DataLoader[PageKey, list[FaceRow]] = loader(self._pages(search.faces_of_clusters))
-        self.photos_of_cluster: DataLoader[PageKey, list[PhotoRow]] = loader(self._pages(search.photos_of_clusters))
+        self.faces_of_cluster: DataLoader[PageKey, list[FaceRow]] = loader(self._pages(batches.faces_of_clusters))
+        self.photos_of_cluster: DataLoader[PageKey, list[PhotoRow]] = loader(self._pages(batches.photos_of_clusters))
 
     def _by_key(self, fetch: Callable[[Any, Any], dict[Any, Any]], missing: Any) -> DataLoader[Any, Any]:
         async def load(keys: list[Any]) -> list[Any]:
@@ -149,7 +149,7 @@ class Loaders:
         cluster_of = {face.id: face.cluster_id for face in found.values()}
         need_best = [row.id for row in rows
                      if row.cover_face_id is None or cluster_of.get(row.cover_face_id) != row.id]
-        best = search.faces_of_clusters(session, cluster_ids=need_best, limit=1, offset=0) if need_best else {}
+        best = batches.faces_of_clusters(session, cluster_ids=need_best, limit=1, offset=0) if need_best else {}
         return Covers(chosen={face_id: found.get(face_id) for face_id in chosen_ids},
                       best={(cluster_id, 1, 0): best.get(cluster_id, []) for cluster_id in need_best})
 
@@ -189,25 +189,25 @@ class Loaders:
         return self._context.owner_id
 
     def _photos(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, PhotoRow]:
-        return search.photos_by_id(session, owner_id=self._owner, photo_ids=keys)
+        return batches.photos_by_id(session, owner_id=self._owner, photo_ids=keys)
 
     def _faces(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, FaceRow]:
-        return search.faces_by_id(session, owner_id=self._owner, face_ids=keys)
+        return batches.faces_by_id(session, owner_id=self._owner, face_ids=keys)
 
     def _clusters(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, ClusterRow]:
-        return search.clusters_by_id(session, owner_id=self._owner, cluster_ids=keys)
+        return batches.clusters_by_id(session, owner_id=self._owner, cluster_ids=keys)
 
     def _faces_of_photos(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[FaceRow]]:
-        return search.faces_of_photos(session, owner_id=self._owner, photo_ids=keys)
+        return batches.faces_of_photos(session, owner_id=self._owner, photo_ids=keys)
 
     def _labels_of_photos(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-        return search.labels_of_photos(session, photo_ids=keys)
+        return batches.labels_of_photos(session, photo_ids=keys)
 
     def _face_counts(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-        return search.face_counts(session, cluster_ids=keys)
+        return batches.face_counts(session, cluster_ids=keys)
 
     def _photo_counts(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-        return search.photo_counts(session, cluster_ids=keys)
+        return batches.photo_counts(session, cluster_ids=keys)
 
     def _album_counts(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
         return album_repo.photo_counts(session, album_ids=keys)

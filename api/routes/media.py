@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from api.auth import caller_of, read_session, unauthorized
 from core.blobs import BlobNotFound
 from core.blobs.keys import face_crop_key, preview_key, thumbnail_key
-from core.repositories import search
+from core.repositories import batches
 from core.repositories.rows import FaceRow, PhotoRow
 from schema.context import Services
 from schema.ids import parse_any_id
@@ -39,11 +39,11 @@ def _headers(etag: str) -> dict[str, str]:
 
 
 def _owned_photo(session: Session, photo_id: uuid.UUID, owner_id: uuid.UUID) -> PhotoRow | None:
-    return search.photos_by_id(session, owner_id=owner_id, photo_ids=[photo_id]).get(photo_id)
+    return batches.photos_by_id(session, owner_id=owner_id, photo_ids=[photo_id]).get(photo_id)
 
 
 def _owned_face(session: Session, face_id: uuid.UUID, owner_id: uuid.UUID) -> FaceRow | None:
-    return search.faces_by_id(session, owner_id=owner_id, face_ids=[face_id]).get(face_id)
+    return batches.faces_by_id(session, owner_id=owner_id, face_ids=[face_id]).get(face_id)
 
 
 async def _send(request: Request, key: str, etag: str, content_type: str,

@@ -1,5 +1,5 @@
-"""Photo search: every filter of ``photos(filter:)`` as one SQL statement, plus the batch reads
-the GraphQL loaders need (one ``IN (...)`` query per batch, rows handed back per key)."""
+"""Photo search: every filter of ``photos(filter:)`` as one SQL statement; the faces, clusters and
+places lists with their filters. The loaders' batch reads by id are in ``core.repositories.batches``."""
 
 from __future__ import annotations
 
@@ -22,11 +22,9 @@ from core.repositories.rows import (
     FACE_COLUMNS,
     FACES,
     PHOTO_COLUMNS,
-    PHOTOS,
     ClusterRow,
     FaceRow,
     PhotoRow,
-    one_of,
     read_rows,
 )
 from core.tables import AlbumPhoto, Face, FaceCluster, Photo, PhotoLabel
@@ -242,7 +240,7 @@ def _photo_filters(query: PhotoQuery) -> list[sa.ColumnElement[bool]]:
     return where
 
 
-def _ordering(order: PhotoOrder) -> list[Any]:
+def photo_ordering(order: PhotoOrder) -> list[Any]:
     # Newest first puts not-yet-dated (just uploaded) photos on top, which is where a person looks.
     # taken_desc is ix_photos_owner_taken read backwards, so a page can stop after its rows.
     if order == PhotoOrder.taken_desc:
@@ -262,7 +260,7 @@ def search_photos(
         return []
     statement = (
         sa.select(*PHOTO_COLUMNS).where(*_photo_conditions(session, owner_id, query, people))
-        .order_by(*_ordering(query.order)).limit(limit).offset(offset)
+        .order_by(*photo_ordering(query.order)).limit(limit).offset(offset)
     )
     return read_rows(session, statement, PhotoRow)
 
@@ -294,124 +292,6 @@ def _count_photos_of(session: Session, people: Sequence[WantedPerson]) -> int:
         col(Face.cluster_id).in_(smallest.cluster_ids), *(_in_photo(Face, person) for person in others)
     )
     return int(session.exec(statement).one())
-
-
-# --- batch reads for the loaders --------------------------------------------------------------
-
-
-def photos_by_id(
-    session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, PhotoRow]:
-    query = sa.select(*PHOTO_COLUMNS).where(one_of(session, PHOTOS.id, photo_ids), PHOTOS.owner_id == owner_id)
-    return {photo.id: photo for photo in read_rows(session, query, PhotoRow)}
-
-
-def faces_by_id(session: Session, *, owner_id: uuid.UUID, face_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, FaceRow]:
-    query = sa.select(*FACE_COLUMNS).where(one_of(session, FACES.id, face_ids), FACES.owner_id == owner_id)
-    return {face.id: face for face in read_rows(session, query, FaceRow)}
-
-
-def clusters_by_id(
-    session: Session, *, owner_id: uuid.UUID, cluster_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, ClusterRow]:
-    query = sa.select(*CLUSTER_COLUMNS).where(one_of(session, CLUSTERS.id, cluster_ids),
-                                              CLUSTERS.owner_id == owner_id)
-    return {cluster.id: cluster for cluster in read_rows(session, query, ClusterRow)}
-
-
-def faces_of_photos(
-    session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[FaceRow]]:
-    query = (
-        sa.select(*FACE_COLUMNS).where(one_of(session, FACES.photo_id, photo_ids), FACES.owner_id == owner_id)
-        .order_by(FACES.photo_id, FACES.created_at, FACES.id)
-    )
-    found: dict[uuid.UUID, list[FaceRow]] = defaultdict(list)
-    for face in read_rows(session, query, FaceRow):
-        found[face.photo_id].append(face)
-    # Left to right, as a person reads a group photo.
-    for faces in found.values():
-        faces.sort(key=lambda face: (float(face.face_location.get("x", 0.0)), face.id))  # ids order as their text
-    return found
-
-
-def labels_of_photos(session: Session, *, photo_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    query = (
-        select(PhotoLabel.photo_id, PhotoLabel.label).where(col(PhotoLabel.photo_id).in_(photo_ids))
-        .order_by(col(PhotoLabel.label_key))
-    )
-    found: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for photo_id, label in session.exec(query).all():
-        found[photo_id].append(label)
-    return found
-
-
-def faces_of_clusters(
-    session: Session, *, cluster_ids: Sequence[uuid.UUID], limit: int, offset: int
-) -> dict[uuid.UUID, list[FaceRow]]:
-    """A page of each cluster's faces, best first (one window query for all clusters)."""
-    rank = sa.func.row_number().over(partition_by=FACES.cluster_id, order_by=(FACES.quality.desc(), FACES.id))
-    inner = sa.select(FACES.id.label("face_id"), rank.label("rank")).where(FACES.cluster_id.in_(cluster_ids)).subquery()
-    query = (
-        sa.select(*FACE_COLUMNS).join(inner, inner.c.face_id == FACES.id)
-        .where(inner.c.rank > offset, inner.c.rank <= offset + limit).order_by(inner.c.rank)
-    )
-    found: dict[uuid.UUID, list[FaceRow]] = defaultdict(list)
-    for face in read_rows(session, query, FaceRow):
-        if face.cluster_id is not None:
-            found[face.cluster_id].append(face)
-    return found
-
-
-def photos_of_clusters(
-    session: Session, *, cluster_ids: Sequence[uuid.UUID], limit: int, offset: int
-) -> dict[uuid.UUID, list[PhotoRow]]:
-    """A page of each cluster's photos, newest first, in one statement.
-
-    Each cluster's page is its own part of a UNION ALL, planned like ``photos(filter: {personIds})``:
-    a big cluster walks ix_photos_owner_taken and stops at the page, a small one gathers its photos
-    and sorts them. (One window over every photo of the clusters read all 75k photos of a person in
-    75% of a 100k library to show 50.)
-    """
-    ids = list(dict.fromkeys(cluster_ids))
-    if not ids:
-        return {}
-    parts = []
-    for cluster_id in ids:
-        # The cluster's owner as a sub-select: the walk needs it first in the index.
-        owner = select(FaceCluster.owner_id).where(FaceCluster.id == cluster_id).scalar_subquery()
-        page = (
-            select(sa.literal(cluster_id, sa.Uuid()).label("cluster_id"),
-                   col(Photo.id).label("photo_id"))
-            .where(col(Photo.owner_id) == owner,
-                   col(Photo.id).in_(select(Face.photo_id).where(Face.cluster_id == cluster_id)))
-            .order_by(*_ordering(PhotoOrder.taken_desc)).limit(limit).offset(offset).subquery()
-        )
-        parts.append(select(page.c.cluster_id, page.c.photo_id))
-    pages = sa.union_all(*parts).subquery()
-    query = (
-        sa.select(pages.c.cluster_id, *PHOTO_COLUMNS).join(Photo, col(Photo.id) == pages.c.photo_id)
-        .order_by(pages.c.cluster_id, *_ordering(PhotoOrder.taken_desc))
-    )
-    found: dict[uuid.UUID, list[PhotoRow]] = defaultdict(list)
-    make = PhotoRow._make
-    for row in session.execute(query):
-        found[row[0]].append(make(row[1:]))
-    return found
-
-
-def face_counts(session: Session, *, cluster_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-    query = select(Face.cluster_id, sa.func.count()).where(col(Face.cluster_id).in_(cluster_ids)).group_by(
-        col(Face.cluster_id)
-    )
-    return {cluster_id: int(count) for cluster_id, count in session.exec(query).all() if cluster_id is not None}
-
-
-def photo_counts(session: Session, *, cluster_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-    query = select(Face.cluster_id, sa.func.count(sa.distinct(col(Face.photo_id)))).where(
-        col(Face.cluster_id).in_(cluster_ids)
-    ).group_by(col(Face.cluster_id))
-    return {cluster_id: int(count) for cluster_id, count in session.exec(query).all() if cluster_id is not None}
 
 
 @dataclass(frozen=True)

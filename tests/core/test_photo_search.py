@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from core.db import SessionFactory
-from core.repositories import search
+from core.repositories import batches, search
 from core.repositories.search import PhotoOrder, PhotoQuery
 from core.tables import FaceCluster, Photo, User
 from tests.conftest import make_user
@@ -168,8 +168,8 @@ def test_a_page_of_photos_for_each_cluster(sessions: SessionFactory, library: Li
     names = ["Ann", "Cid", "Dup 2", "unnamed-4"]
     wanted = [library.people[name] for name in names]
     with sessions() as session:
-        first = search.photos_of_clusters(session, cluster_ids=[*wanted, wanted[0]], limit=5, offset=0)
-        second = search.photos_of_clusters(session, cluster_ids=wanted, limit=5, offset=5)
+        first = batches.photos_of_clusters(session, cluster_ids=[*wanted, wanted[0]], limit=5, offset=0)
+        second = batches.photos_of_clusters(session, cluster_ids=wanted, limit=5, offset=5)
     for name, cluster_id in zip(names, wanted, strict=True):
         # The cluster's own photos, as the search by id would list them.
         expected = _expected(sessions, library, [[name]], True)

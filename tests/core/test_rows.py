@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from core.db import SessionFactory
-from core.repositories import search
+from core.repositories import batches
 from core.repositories.rows import ClusterRow, FaceRow, PhotoRow
 from core.tables import Face, FaceCluster, Photo, User
 from tests.schema.factories import make_library
@@ -30,11 +30,11 @@ def test_rows_read_by_id_are_the_entities_values(sessions: SessionFactory, owner
         photos = session.exec(select(Photo)).all()
         faces = session.exec(select(Face)).all()
         clusters = session.exec(select(FaceCluster)).all()
-        found_photos = search.photos_by_id(session, owner_id=owner.id, photo_ids=[p.id for p in photos])
-        found_faces = search.faces_by_id(session, owner_id=owner.id, face_ids=[f.id for f in faces])
-        found_clusters = search.clusters_by_id(session, owner_id=owner.id, cluster_ids=[c.id for c in clusters])
-        of_photos = search.faces_of_photos(session, owner_id=owner.id, photo_ids=[p.id for p in photos])
-        strangers = search.photos_by_id(session, owner_id=uuid.uuid4(), photo_ids=[p.id for p in photos])
+        found_photos = batches.photos_by_id(session, owner_id=owner.id, photo_ids=[p.id for p in photos])
+        found_faces = batches.faces_by_id(session, owner_id=owner.id, face_ids=[f.id for f in faces])
+        found_clusters = batches.clusters_by_id(session, owner_id=owner.id, cluster_ids=[c.id for c in clusters])
+        of_photos = batches.faces_of_photos(session, owner_id=owner.id, photo_ids=[p.id for p in photos])
+        strangers = batches.photos_by_id(session, owner_id=uuid.uuid4(), photo_ids=[p.id for p in photos])
         for rows, entities in ((found_photos, photos), (found_faces, faces), (found_clusters, clusters)):
             assert set(rows) == {entity.id for entity in entities}
             for entity in entities:
