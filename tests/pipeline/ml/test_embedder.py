@@ -16,16 +16,17 @@ from pipeline.ml.embedder import DlibEmbedder, Embedder, FacenetEmbedder, Facene
 from pipeline.ml.images import load_image
 from pipeline.ml.models import FaceModels
 from pipeline.runtime import embedder_identity
+from pipeline.steps.evaluation import named_face_index
 from tests.pipeline.ml.conftest import LabelledPhoto
 
 MAX_PIXELS = 100_000_000
 
 
 def labelled_face(photo: LabelledPhoto) -> np.ndarray:
-    """The embedding of the photo's labelled person: the largest face (the main subject)."""
+    """The embedding of the photo's labelled person (the rule `facesort eval` uses)."""
     faces = photo.faces.faces
-    largest = max(range(len(faces)), key=lambda i: faces[i].detection.width * faces[i].detection.height)
-    return faces[largest].embedding
+    boxes = [(f.detection.x, f.detection.y, f.detection.width, f.detection.height) for f in faces]
+    return faces[named_face_index(boxes, photo.faces.width, photo.faces.height)].embedding
 
 
 def test_same_person_is_closer_than_different_people(analysed_dev_set: list[LabelledPhoto]) -> None:
