@@ -75,6 +75,10 @@ class EvalReport:
     photos_of_name_per_person: dict[str, dict[str, float]] = field(default_factory=dict)
     auto_named_share: float = 0.0
     auto_named_photos: int = 0
+    # What to look at: photos whose labelled (non-stranger) face no cluster took, and held-back
+    # photos that did not get their person's name ("folder/file: what it got").
+    unknown_photos: list[str] = field(default_factory=list)
+    held_back_missed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     photos_per_second: float = 0.0
 
@@ -252,6 +256,10 @@ def _predicted(library: Library, labels: dict[uuid.UUID, str]) -> tuple[list[str
     return truth, predicted, cluster_index
 
 
+def _shown_as(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
 def _score_clustering(library: Library, photos: Sequence[LabelledPhoto]) -> EvalReport:
     labels = labelled_faces(library, photos)
     truth, predicted, _ = _predicted(library, labels)
@@ -263,6 +271,13 @@ def _score_clustering(library: Library, photos: Sequence[LabelledPhoto]) -> Eval
     report.bcubed = _scores_dict(scores.bcubed)
     report.unknown_share = round(1 - clustered_share([p for _, p in known]), 4) if known else 0.0
     report.strangers_clustered_share = round(clustered_share(strangers), 4) if strangers else 0.0
+    path_of = {photo_id: path for path, photo_id in library.photo_of_path.items()}
+    photo_of_face = {face.id: face.photo_id for face in library.faces()}
+    report.unknown_photos = sorted(
+        _shown_as(path_of[photo_of_face[face_id]])
+        for face_id, person, cluster in zip(labels, truth, predicted, strict=True)
+        if cluster == UNKNOWN and not person.startswith(STRANGER_PREFIX)
+    )
     return report
 
 
@@ -333,10 +348,18 @@ def _score_held_back(library: Library, held_back: Sequence[LabelledPhoto], repor
     labels = labelled_faces(library, held_back)
     clusters = library.clusters()
     by_id = {face.id: face for face in library.faces()}
+    named = {by_id[face_id].photo_id: face_id for face_id in labels}
     right = 0
-    for face_id, person in labels.items():
-        cluster = clusters.get(by_id[face_id].cluster_id) if by_id[face_id].cluster_id else None
-        right += int(cluster is not None and cluster.name == person)
+    for photo in held_back:
+        photo_id = library.photo_of_path.get(photo.path)
+        face_id = named.get(photo_id) if photo_id is not None else None
+        cluster_id = by_id[face_id].cluster_id if face_id is not None else None
+        got = clusters[cluster_id].name if cluster_id is not None and cluster_id in clusters else None
+        if face_id is not None and got == labels[face_id]:
+            right += 1
+        else:
+            what = "no face found" if face_id is None else f"got {got}" if got else "left unknown"
+            report.held_back_missed.append(f"{_shown_as(photo.path)}: {what}")
     report.auto_named_photos = len(held_back)
     report.auto_named_share = round(right / len(held_back), 4) if held_back else 0.0
 
@@ -358,4 +381,8 @@ def format_report(report: EvalReport) -> str:
     ]
     worst = sorted(report.photos_of_name_per_person.items(), key=lambda kv: kv[1]["precision"] + kv[1]["recall"])
     lines += [f"  {name}: P {s['precision']:.3f} R {s['recall']:.3f} ({s['photos']} photos)" for name, s in worst[:5]]
+    if report.unknown_photos:
+        lines.append(f"photos whose person's face stayed unknown: {', '.join(report.unknown_photos[:10])}"
+                     + (f" and {len(report.unknown_photos) - 10} more" if len(report.unknown_photos) > 10 else ""))
+    lines += [f"  not named after naming: {missed}" for missed in report.held_back_missed[:10]]
     return "\n".join(lines)

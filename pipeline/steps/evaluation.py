@@ -69,7 +69,7 @@ class IncrementalReport:
     people: dict[Hashable, PersonPhotoScores]  # "photos of NAME", after naming, before held-back photos
     naming: Scores  # micro-averaged over people with at least ``min_photos`` photos
     naming_min_person: Scores  # the worst person's precision and the worst person's recall
-    auto_named_share: float  # held-back photos of named people that got the right name
+    auto_named_share: float  # held-back photos of people (not strangers) that got the right name
     auto_named_wrong: int  # held-back faces that got a wrong name (strangers included)
     held_back: int
 
@@ -140,14 +140,15 @@ def evaluate_incremental(
     judged = [s for person, s in people.items() if person not in faces.strangers and counts[person] >= min_photos]
 
     arrive(held)
-    named = set(library.names.values())
+    # Every held-back photo of a person counts, named or not: a person whose faces never formed a
+    # cluster had no name to give (as `facesort eval` counts).
     right = wrong = total = 0
     for photo in held:
         for f in faces_of[photo]:
             label, name = faces.labels[f], library.name_of(f)
             if label is None:
                 continue
-            if label in named:
+            if label not in faces.strangers:
                 total += 1
                 right += name == label
             wrong += name is not None and name != label

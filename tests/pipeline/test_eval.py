@@ -42,6 +42,10 @@ def test_eval_scores_the_incremental_path(small_set: Path, tmp_path: Path) -> No
     assert report.photos_of_name["precision"] >= 0.95
     assert report.auto_named_photos == 6  # the last fifth of each person, added after naming
     assert report.auto_named_share >= 0.8
+    # The misses are listed by file, as many as the shares say.
+    missed = round((1 - report.auto_named_share) * report.auto_named_photos)
+    assert len(report.held_back_missed) == missed
+    assert all(line.split("/")[0] in PEOPLE for line in report.held_back_missed + report.unknown_photos)
     assert "BCubed" in format_report(report)
 
 
@@ -60,3 +64,7 @@ def test_dev_set_quality_holds_its_floor(dev_set: Path, tmp_path: Path) -> None:
     assert report.photos_of_name["precision"] >= 0.99
     assert report.photos_of_name["recall"] >= 0.97
     assert report.auto_named_share >= 0.9
+    assert len(report.held_back_missed) == round((1 - report.auto_named_share) * report.auto_named_photos)
+    # Photos whose person stayed unknown are listed; strangers staying unknown is right, so never listed.
+    assert not any(line.startswith("_strangers/") for line in report.unknown_photos)
+    assert len(report.unknown_photos) <= 0.035 * report.labelled_faces + 1

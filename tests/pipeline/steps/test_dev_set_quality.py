@@ -4,7 +4,7 @@ Floors sit a little under the values measured with the defaults (mean of seeds 0
 the second assignment after each recluster, assignment by nearest faces as the product does:
 BCubed F1 0.981, precision 0.991, pairwise F1 0.973; real faces left unknown 2.3%; strangers
 (people seen once) put in a cluster 0%; "photos of NAME" precision 0.992, recall 0.970;
-held-back photos named automatically 95.6%, two wrong), so a regression fails here.
+held-back photos of people named automatically 93.3%, two wrong), so a regression fails here.
 """
 
 from collections import Counter
@@ -48,7 +48,7 @@ def test_incremental_clustering_floors(reports: list[IncrementalReport]):
 def test_photos_of_a_person_and_names_for_new_photos_floors(reports: list[IncrementalReport]):
     assert mean(r.naming.precision for r in reports) >= 0.985
     assert mean(r.naming.recall for r in reports) >= 0.96
-    assert mean(r.auto_named_share for r in reports) >= 0.93
+    assert mean(r.auto_named_share for r in reports) >= 0.91
     assert sum(r.auto_named_wrong for r in reports) <= 3
 
 
