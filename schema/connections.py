@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import Generic, TypeVar
 import strawberry
 
 from schema.errors import PublicError
+from schema.ids import from_opaque, to_opaque
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -58,12 +58,8 @@ class Page:
         return self.limit + 1
 
 
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
-
-
 def cursor_for(index: int) -> str:
-    # base64.urlsafe_b64encode, without its two Python calls (one cursor per edge)
-    return binascii.b2a_base64(f"o:{index}".encode(), newline=False).translate(_URL_SAFE).decode().rstrip("=")
+    return to_opaque(f"o:{index}")
 
 
 def page_of(first: int | None, after: str | None, *, default: int = DEFAULT_PAGE_SIZE) -> Page:
@@ -74,7 +70,7 @@ def page_of(first: int | None, after: str | None, *, default: int = DEFAULT_PAGE
     offset = 0
     if after:
         try:
-            text = base64.urlsafe_b64decode(after + "=" * (-len(after) % 4)).decode("ascii")
+            text = from_opaque(after)
             if not text.startswith("o:") or len(text) > 14:
                 raise ValueError(text)
             offset = int(text[2:]) + 1

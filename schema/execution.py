@@ -170,7 +170,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         results[response_name] = None
                         continue
                     elif value is not None and value is not Undefined:
-                        result = self._complete_plain_object(field, field.object_type, field_details_list,
+                        result = self._complete_plain_object(field, field_details_list,
                                                              Path(path, response_name, parent_type.name), value,
                                                              position_context)
                 if resolver is not None:
@@ -236,26 +236,18 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return Undefined
         return Undefined if coerced is None else coerced
 
-    def _complete_plain_object(self, field: PlainField, object_type: GraphQLObjectType,
-                               field_details_list: FieldDetailsList, path: Path, value: Any,
-                               position_context: Any) -> Any:
+    def _complete_plain_object(self, field: PlainField, field_details_list: FieldDetailsList, path: Path,
+                               value: Any, position_context: Any) -> Any:
         """An object read from an attribute: its sub-fields, with errors handled as ``execute_field`` does."""
+        assert field.object_type is not None  # called for object fields only
         try:
-            completed = self._subfields(object_type, field_details_list, path, value, position_context)
+            completed = self._subfields(field.object_type, field_details_list, path, value, position_context)
         except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
             self.handle_field_error(raw_error, field.return_type, field_details_list, path)
             return None
         if type(completed) is dict or not self.is_awaitable(completed):
             return completed
-
-        async def settle() -> Any:
-            try:
-                return await completed
-            except Exception as raw_error:  # noqa: BLE001 - as above
-                self.handle_field_error(raw_error, field.return_type, field_details_list, path)
-                return None
-
-        return settle()
+        return self._settle(completed, field.return_type, field_details_list, path)
 
     def _subfields(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path,
                    value: Any, position_context: Any) -> Any:

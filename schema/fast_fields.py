@@ -3,7 +3,7 @@ resolvers (a function called directly), worked out once per schema."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -50,25 +50,20 @@ def plain_fields(schema: GraphQLSchema) -> dict[str, dict[str, PlainField]]:
     Object types with an ``is_type_of`` check (those with interfaces) are left to the ordinary way.
     """
     found: dict[str, dict[str, PlainField]] = {}
-    for type_name, graphql_type in schema.type_map.items():
-        if not isinstance(graphql_type, GraphQLObjectType) or type_name.startswith("__"):
+    for type_name, field_name, field_def, definition in _strawberry_fields(schema):
+        if not definition.is_basic_field or field_def.args:
             continue
-        plain = {}
-        for field_name, field_def in graphql_type.fields.items():
-            definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            if not isinstance(definition, StrawberryField) or not definition.is_basic_field or field_def.args:
-                continue
-            if not getattr(field_def.resolve, "_is_default", False) or definition.python_name is None:
-                continue
-            named = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
-            nullable = named is field_def.type
-            if is_leaf_type(named):
-                plain[field_name] = PlainField(definition.python_name, field_def.type, nullable,
-                                               coerce=named.coerce_output_value, as_is=_AS_IS.get(named))
-            elif is_plain_object_type(named):
-                plain[field_name] = PlainField(definition.python_name, field_def.type, nullable, object_type=named)
-        if plain:
-            found[type_name] = plain
+        if not getattr(field_def.resolve, "_is_default", False) or definition.python_name is None:
+            continue
+        named = field_def.type.of_type if isinstance(field_def.type, GraphQLNonNull) else field_def.type
+        nullable = named is field_def.type
+        if is_leaf_type(named):
+            found.setdefault(type_name, {})[field_name] = PlainField(
+                definition.python_name, field_def.type, nullable, coerce=named.coerce_output_value,
+                as_is=_AS_IS.get(named))
+        elif is_plain_object_type(named):
+            found.setdefault(type_name, {})[field_name] = PlainField(
+                definition.python_name, field_def.type, nullable, object_type=named)
     return found
 
 
@@ -93,31 +88,35 @@ def simple_resolvers(schema: GraphQLSchema) -> dict[str, dict[str, SimpleResolve
     if converter is None or getattr(converter, "_exception_handler_specs", None) != ():
         return {}
     found: dict[str, dict[str, SimpleResolver]] = {}
+    for type_name, field_name, field_def, definition in _strawberry_fields(schema):
+        if definition.extensions or definition.is_async or definition.is_subscription:
+            continue
+        resolver = definition.base_resolver
+        if resolver is None or not callable(resolver.wrapped_func):
+            continue
+        if getattr(field_def.resolve, "__name__", None) != "_resolver":  # not Strawberry's own, as expected
+            continue
+        if any(argument.default is not None and argument.default is not UNSET for argument in definition.arguments):
+            continue
+        info = resolver.info_parameter
+        found.setdefault(type_name, {})[field_name] = SimpleResolver(
+            field_def, definition, resolver.wrapped_func, resolver.self_parameter is not None,
+            tuple(p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p is not None),
+            info.name if info is not None else None,
+        )
+    return found
+
+
+def _strawberry_fields(schema: GraphQLSchema) -> Iterator[tuple[str, str, GraphQLField, StrawberryField]]:
+    """(type name, field name, graphql-core field, Strawberry field) for every field of the schema's
+    own object types that Strawberry defined."""
     for type_name, graphql_type in schema.type_map.items():
         if not isinstance(graphql_type, GraphQLObjectType) or type_name.startswith("__"):
             continue
-        simple = {}
         for field_name, field_def in graphql_type.fields.items():
             definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-            if not isinstance(definition, StrawberryField) or definition.extensions or definition.is_async:
-                continue
-            resolver = definition.base_resolver
-            if resolver is None or not callable(resolver.wrapped_func) or definition.is_subscription:
-                continue
-            if getattr(field_def.resolve, "__name__", None) != "_resolver":  # not Strawberry's own, as expected
-                continue
-            if any(argument.default is not None and argument.default is not UNSET
-                   for argument in definition.arguments):
-                continue
-            info = resolver.info_parameter
-            simple[field_name] = SimpleResolver(
-                field_def, definition, resolver.wrapped_func, resolver.self_parameter is not None,
-                tuple(p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p is not None),
-                info.name if info is not None else None,
-            )
-        if simple:
-            found[type_name] = simple
-    return found
+            if isinstance(definition, StrawberryField):
+                yield type_name, field_name, field_def, definition
 
 
 def is_plain_object_type(graphql_type: Any) -> TypeGuard[GraphQLObjectType]:
