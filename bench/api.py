@@ -189,7 +189,7 @@ def bare_photos_of(conn: psycopg.Connection, owner: uuid.UUID, keys: list[str]) 
     estimate = conn.execute("SELECT reltuples FROM pg_class WHERE oid = 'photos'::regclass").fetchone()[0]
     wanted = [WantedPerson(cluster_ids=tuple(cid for cid, _ in person), photo_count=sum(c for _, c in person))
               for person in people]
-    if len(people) > 1 and start_from_smallest(wanted, max(int(estimate), 1)):
+    if start_from_smallest(wanted, max(int(estimate), 1)):
         page_sql = PAGE_SQL.format(with_=CANDIDATES_SQL.format(ids=ids[0], others=others),
                                    people="record_id IN (SELECT photo_id FROM candidates)")
     else:

@@ -38,6 +38,13 @@ class DlibEmbedder:
     The predictor runs inside the MTCNN box; dlib then rotates and scales the face to a
     150 px chip. Distances are Euclidean on unnormalised vectors (dlib's own "same person"
     threshold is 0.6); ``flip`` averages the descriptor of the chip and its mirror image.
+
+    Both stay off. Measured on faces-dev (the incremental simulation, seeds 0-9), against
+    BCubed F1 0.979, 2.67% of real faces unknown and 4 wrong names: ``flip`` 0.975 and 11 wrong;
+    ``num_jitters=10`` (ten times the time) 0.979 and 8 wrong. Jittered distances are about 5%
+    shorter, and with the thresholds scaled to match they give 0.982, 2.31% and 3 wrong, within
+    the spread of the seeds. Upsampling faces under 100 px two or three times (Lanczos) before
+    the predictor and chip gives 0.982 / 2.26%, and fewer true matches at 0.1% false matches.
     """
 
     name, dim = DLIB

@@ -110,9 +110,13 @@ def test_people_by_name(sessions: SessionFactory, library: Library, monkeypatch:
         ((27_762, 13_581), 100_000, False),
         ((224, 75_805), 100_000, True),
         ((500, 400), 1, False),  # no estimate yet (never analysed): the largest person bounds the library
+        ((772,), 100_000, True),  # one person in under 2% of the photos: a page is far apart in the walk
+        ((62,), 100_000, True),
+        ((5_068,), 100_000, False),
+        ((75_805,), 100_000, False),
     ],
 )
-def test_the_plan_for_several_people_follows_their_expected_overlap(
+def test_the_plan_for_the_people_asked_for_follows_their_expected_overlap(
     sizes: tuple[int, ...], photos: int, from_smallest: bool
 ) -> None:
     people = [search.WantedPerson(cluster_ids=(uuid.uuid4(),), photo_count=size) for size in sizes]
