@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from core.db import SessionFactory
@@ -179,3 +180,18 @@ def test_a_page_of_photos_for_each_cluster(sessions: SessionFactory, library: Li
         expected = _expected(sessions, library, [[name]], True)
         assert [photo.id for photo in first.get(cluster_id, [])] == expected[:5]
         assert [photo.id for photo in second.get(cluster_id, [])] == expected[5:10]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_searches_are_planned_for_the_people_they_name(sessions: SessionFactory, library: Library) -> None:
+    """psycopg prepares a statement after its fifth run; PostgreSQL must still plan each run for
+    its cluster ids (core.db's plan_cache_mode), not settle on one plan blind to the people's sizes."""
+    with sessions() as session:
+        for _ in range(12):
+            for names in (["Ann", "Bob"], ["Bob", "Cid"]):
+                search.count_photos(session, owner_id=library.owner_id, query=PhotoQuery(person_names=names))
+                session.commit()
+        plans = session.execute(sa.text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%count(DISTINCT%'"
+        )).all()
+    assert plans and all(generic == 0 and custom >= 12 for generic, custom in plans), plans
