@@ -186,11 +186,10 @@ def test_a_page_of_photos_for_each_cluster(sessions: SessionFactory, library: Li
 def test_searches_are_planned_for_the_people_they_name(sessions: SessionFactory, library: Library) -> None:
     """psycopg prepares a statement after its fifth run; PostgreSQL must still plan each run for
     its cluster ids (core.db's plan_cache_mode), not settle on one plan blind to the people's sizes."""
-    with sessions() as session:
+    with sessions() as session:  # one transaction: one connection, whose prepared statements we read
         for _ in range(12):
             for names in (["Ann", "Bob"], ["Bob", "Cid"]):
                 search.count_photos(session, owner_id=library.owner_id, query=PhotoQuery(person_names=names))
-                session.commit()
         plans = session.execute(sa.text(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%count(DISTINCT%'"
         )).all()
