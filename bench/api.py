@@ -63,8 +63,7 @@ COUNT_SQL = "SELECT count(DISTINCT photo_id) FROM faces f WHERE cluster_id IN ({
 # Faces as the API reads them (core.repositories.rows.FaceRow): all but the embedding and the quality detail.
 FACE_COLUMNS = ("record_id, owner_id, photo_id, face_location, embedding_model, embedding_dim, cluster_id, "
                 "detection_confidence, quality, clusterable, assigned_by, created_at, updated_at")
-FACES_SQL = f"""SELECT {FACE_COLUMNS} FROM faces WHERE photo_id = ANY(%(ids)s) AND owner_id = %(owner)s
-ORDER BY photo_id, created_at, record_id"""
+FACES_SQL = f"SELECT {FACE_COLUMNS} FROM faces WHERE photo_id = ANY(%(ids)s) AND owner_id = %(owner)s"
 CLUSTERS_SQL = "SELECT * FROM face_clusters WHERE record_id = ANY(%(ids)s) AND owner_id = %(owner)s"
 PEOPLE_SQL = """SELECT * FROM face_clusters WHERE owner_id = %(owner)s AND name_key IS NOT NULL AND hidden IS false
 ORDER BY face_count DESC, name_key, record_id LIMIT 51"""

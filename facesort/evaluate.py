@@ -198,10 +198,11 @@ class Library:
         return {row.id: row for row in rows}
 
 
-def labelled_faces(library: Library, photos: Sequence[LabelledPhoto]) -> dict[uuid.UUID, str]:
-    """Face id -> person for single-person photos: the large face nearest the centre is the person's."""
+def labelled_faces(library: Library, photos: Sequence[LabelledPhoto], faces: Sequence[Face]) -> dict[uuid.UUID, str]:
+    """Face id -> person for single-person photos: the large face nearest the centre is the person's.
+    ``faces``: the library's faces (``Library.faces()``), read once by the caller."""
     faces_by_photo: dict[uuid.UUID, list[Face]] = defaultdict(list)
-    for face in library.faces():
+    for face in faces:
         faces_by_photo[face.photo_id].append(face)
     sizes = library.photo_sizes()
     labels: dict[uuid.UUID, str] = {}
@@ -209,10 +210,10 @@ def labelled_faces(library: Library, photos: Sequence[LabelledPhoto]) -> dict[uu
         photo_id = library.photo_of_path.get(photo.path)
         if photo.single is None or photo_id is None or not faces_by_photo[photo_id]:
             continue
-        faces = faces_by_photo[photo_id]
+        shown = faces_by_photo[photo_id]
         boxes = [(f.face_location["x"], f.face_location["y"], f.face_location["width"], f.face_location["height"])
-                 for f in faces]
-        labels[faces[named_face_index(boxes, *sizes[photo_id])].id] = photo.single
+                 for f in shown]
+        labels[shown[named_face_index(boxes, *sizes[photo_id])].id] = photo.single
     return labels
 
 
@@ -245,9 +246,10 @@ def evaluate(folder: Path, *, batches: int = 4, seed: int = 0, data_dir: Path | 
     return report
 
 
-def _predicted(library: Library, labels: dict[uuid.UUID, str]) -> tuple[list[str], list[int], dict[uuid.UUID, int]]:
+def _predicted(
+    library: Library, labels: dict[uuid.UUID, str], by_id: dict[uuid.UUID, Face]
+) -> tuple[list[str], list[int], dict[uuid.UUID, int]]:
     cluster_index = {cid: i for i, cid in enumerate(library.clusters())}
-    by_id = {face.id: face for face in library.faces()}
     truth, predicted = [], []
     for face_id, person in labels.items():
         cluster_id = by_id[face_id].cluster_id
@@ -261,8 +263,10 @@ def _shown_as(path: Path) -> str:
 
 
 def _score_clustering(library: Library, photos: Sequence[LabelledPhoto]) -> EvalReport:
-    labels = labelled_faces(library, photos)
-    truth, predicted, _ = _predicted(library, labels)
+    faces = library.faces()
+    by_id = {face.id: face for face in faces}
+    labels = labelled_faces(library, photos, faces)
+    truth, predicted, _ = _predicted(library, labels, by_id)
     scores = clustering_scores(truth, predicted)
     known = [(t, p) for t, p in zip(truth, predicted, strict=True) if not t.startswith(STRANGER_PREFIX)]
     strangers = [p for t, p in zip(truth, predicted, strict=True) if t.startswith(STRANGER_PREFIX)]
@@ -272,9 +276,8 @@ def _score_clustering(library: Library, photos: Sequence[LabelledPhoto]) -> Eval
     report.unknown_share = round(1 - clustered_share([p for _, p in known]), 4) if known else 0.0
     report.strangers_clustered_share = round(clustered_share(strangers), 4) if strangers else 0.0
     path_of = {photo_id: path for path, photo_id in library.photo_of_path.items()}
-    photo_of_face = {face.id: face.photo_id for face in library.faces()}
     report.unknown_photos = sorted(
-        _shown_as(path_of[photo_of_face[face_id]])
+        _shown_as(path_of[by_id[face_id].photo_id])
         for face_id, person, cluster in zip(labels, truth, predicted, strict=True)
         if cluster == UNKNOWN and not person.startswith(STRANGER_PREFIX)
     )
@@ -287,8 +290,9 @@ def _scores_dict(scores: Any) -> dict[str, float]:
 
 def _name_clusters_by_majority(library: Library, photos: Sequence[LabelledPhoto]) -> dict[str, uuid.UUID]:
     """Name every cluster after the person most of its labelled faces show (strangers stay unnamed)."""
-    labels = labelled_faces(library, photos)
-    truth, predicted, cluster_index = _predicted(library, labels)
+    faces = library.faces()
+    labels = labelled_faces(library, photos, faces)
+    truth, predicted, cluster_index = _predicted(library, labels, {face.id: face for face in faces})
     ids = {i: cid for cid, i in cluster_index.items()}
     named: dict[str, uuid.UUID] = {}
     for index, person in majority_names(truth, predicted).items():
@@ -345,9 +349,10 @@ def _score_search(
 
 
 def _score_held_back(library: Library, held_back: Sequence[LabelledPhoto], report: EvalReport) -> None:
-    labels = labelled_faces(library, held_back)
+    faces = library.faces()
+    labels = labelled_faces(library, held_back, faces)
     clusters = library.clusters()
-    by_id = {face.id: face for face in library.faces()}
+    by_id = {face.id: face for face in faces}
     named = {by_id[face_id].photo_id: face_id for face_id in labels}
     right = 0
     for photo in held_back:

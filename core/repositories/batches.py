@@ -50,14 +50,11 @@ def clusters_by_id(
 def faces_of_photos(
     session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[FaceRow]]:
-    query = (
-        sa.select(*FACE_COLUMNS).where(one_of(session, FACES.photo_id, photo_ids), FACES.owner_id == owner_id)
-        .order_by(FACES.photo_id, FACES.created_at, FACES.id)
-    )
+    query = sa.select(*FACE_COLUMNS).where(one_of(session, FACES.photo_id, photo_ids), FACES.owner_id == owner_id)
     found: dict[uuid.UUID, list[FaceRow]] = defaultdict(list)
     for face in read_rows(session, query, FaceRow):
         found[face.photo_id].append(face)
-    # Left to right, as a person reads a group photo.
+    # Left to right, as a person reads a group photo (the id breaks ties: the order is the sort's alone).
     for faces in found.values():
         faces.sort(key=lambda face: (float(face.face_location.get("x", 0.0)), face.id))  # ids order as their text
     return found

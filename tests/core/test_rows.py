@@ -11,7 +11,7 @@ from core.db import SessionFactory
 from core.repositories import batches
 from core.repositories.rows import ClusterRow, FaceRow, PhotoRow
 from core.tables import Face, FaceCluster, Photo, User
-from tests.schema.factories import make_library
+from tests.schema.factories import face_row, make_library
 
 UNSHOWN = ("face_embedding", "quality_detail")
 
@@ -42,3 +42,17 @@ def test_rows_read_by_id_are_the_entities_values(sessions: SessionFactory, owner
                 assert all(value == getattr(entity, name) for name, value in row._asdict().items()), row
     assert sum(len(found) for found in of_photos.values()) == len(faces)
     assert strangers == {}
+
+
+def test_a_photos_faces_read_left_to_right(sessions: SessionFactory, owner: User) -> None:
+    """As a person reads a group photo: by the box's x, then by id, whatever order they were stored in."""
+    library = make_library(sessions, owner.id, photos=1, people={})
+    photo_id = library.photos[0].id
+    with sessions() as session:
+        for x in (300.0, 100.0, 200.0, 100.0):
+            session.add(face_row(owner.id, photo_id, None, x=x))
+        session.commit()
+        found = batches.faces_of_photos(session, owner_id=owner.id, photo_ids=[photo_id])[photo_id]
+    assert [(face.face_location["x"], face.id) for face in found] == sorted(
+        (face.face_location["x"], face.id) for face in found)
+    assert [face.face_location["x"] for face in found] == [100.0, 100.0, 200.0, 300.0]
