@@ -28,8 +28,11 @@ K = TypeVar("K")
 V = TypeVar("V")
 R = TypeVar("R")
 
-# (cluster id, limit, offset): one page of a cluster's faces or photos.
+# (cluster id, limit, offset): one page of a cluster's faces.
 PageKey = tuple[uuid.UUID, int, int]
+# (cluster id, its photo count, limit, offset): one page of a cluster's photos; the count
+# chooses how the page is read (core.repositories.search.start_from_smallest).
+AlbumKey = tuple[uuid.UUID, int, int, int]
 
 
 class OwnKeys(AbstractCache[K, V]):
@@ -109,12 +112,10 @@ class Loaders:
         self.cluster = self._by_key(self._clusters, None)
         self.faces_of_photo: DataLoader[uuid.UUID, list[FaceRow]] = self._by_key(self._faces_of_photos, [])
         self.labels_of_photo: DataLoader[uuid.UUID, list[str]] = self._by_key(self._labels_of_photos, [])
-        self.face_count: DataLoader[uuid.UUID, int] = self._by_key(self._face_counts, 0)
-        self.photo_count: DataLoader[uuid.UUID, int] = self._by_key(self._photo_counts, 0)
         self.album_photo_count: DataLoader[uuid.UUID, int] = self._by_key(self._album_counts, 0)
         self.album_cover: DataLoader[uuid.UUID, PhotoRow | None] = self._by_key(self._album_covers, None)
         self.faces_of_cluster: DataLoader[PageKey, list[FaceRow]] = loader(self._pages(batches.faces_of_clusters))
-        self.photos_of_cluster: DataLoader[PageKey, list[PhotoRow]] = loader(self._pages(batches.photos_of_clusters))
+        self.photos_of_cluster: DataLoader[AlbumKey, list[PhotoRow]] = loader(self._albums)
 
     def _by_key(self, fetch: Callable[[Any, Any], dict[Any, Any]], missing: Any) -> DataLoader[Any, Any]:
         async def load(keys: list[Any]) -> list[Any]:
@@ -184,6 +185,22 @@ class Loaders:
 
         return load
 
+    async def _albums(self, keys: list[AlbumKey]) -> list[list[PhotoRow]]:
+        """Keys asking for the same page size and offset share one statement."""
+        groups: dict[tuple[int, int], dict[uuid.UUID, int]] = {}
+        for cluster_id, photo_count, limit, offset in keys:
+            groups.setdefault((limit, offset), {})[cluster_id] = photo_count
+        pages: dict[tuple[uuid.UUID, int, int], list[PhotoRow]] = {}
+        for (limit, offset), counts in groups.items():
+            found = await self._context.read(
+                lambda session, c=counts, lim=limit, off=offset: batches.photos_of_clusters(
+                    session, photo_counts=c, limit=lim, offset=off
+                )
+            )
+            for cluster_id in counts:
+                pages[(cluster_id, limit, offset)] = found.get(cluster_id, [])
+        return [pages[(cluster_id, limit, offset)] for cluster_id, _, limit, offset in keys]
+
     @property
     def _owner(self) -> uuid.UUID:
         return self._context.owner_id
@@ -202,12 +219,6 @@ class Loaders:
 
     def _labels_of_photos(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
         return batches.labels_of_photos(session, photo_ids=keys)
-
-    def _face_counts(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-        return batches.face_counts(session, cluster_ids=keys)
-
-    def _photo_counts(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-        return batches.photo_counts(session, cluster_ids=keys)
 
     def _album_counts(self, session: Any, keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
         return album_repo.photo_counts(session, album_ids=keys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -23,8 +23,8 @@ from core.repositories.rows import (
     one_of,
     read_rows,
 )
-from core.repositories.search import PhotoOrder, photo_ordering
-from core.tables import Face, FaceCluster, Photo, PhotoLabel
+from core.repositories.search import PhotoOrder, WantedPerson, person_conditions, photo_ordering
+from core.tables import FaceCluster, Photo, PhotoLabel
 
 
 def photos_by_id(
@@ -89,27 +89,26 @@ def faces_of_clusters(
 
 
 def photos_of_clusters(
-    session: Session, *, cluster_ids: Sequence[uuid.UUID], limit: int, offset: int
+    session: Session, *, photo_counts: Mapping[uuid.UUID, int], limit: int, offset: int
 ) -> dict[uuid.UUID, list[PhotoRow]]:
-    """A page of each cluster's photos, newest first, in one statement.
+    """A page of photos, newest first, of each cluster ``photo_counts`` gives the size of, in one statement.
 
-    Each cluster's page is its own part of a UNION ALL, planned like ``photos(filter: {personIds})``:
-    a big cluster walks ix_photos_owner_taken and stops at the page, a small one gathers its photos
-    and sorts them. (One window over every photo of the clusters read all 75k photos of a person in
-    75% of a 100k library to show 50.)
+    Each cluster's page is its own part of a UNION ALL, planned as ``photos(filter: {personIds})``
+    is (search.person_conditions): a big cluster walks ix_photos_owner_taken and stops at the page,
+    a small one gathers its photos and sorts them. (One window over every photo of the clusters
+    read all 75k photos of a person in 75% of a 100k library to show 50.)
     """
-    ids = list(dict.fromkeys(cluster_ids))
-    if not ids:
+    if not photo_counts:
         return {}
     parts = []
-    for cluster_id in ids:
+    for index, (cluster_id, photo_count) in enumerate(photo_counts.items()):
+        person = WantedPerson(cluster_ids=(cluster_id,), photo_count=photo_count)
         # The cluster's owner as a sub-select: the walk needs it first in the index.
         owner = select(FaceCluster.owner_id).where(FaceCluster.id == cluster_id).scalar_subquery()
         page = (
             select(sa.literal(cluster_id, sa.Uuid()).label("cluster_id"),
                    col(Photo.id).label("photo_id"))
-            .where(col(Photo.owner_id) == owner,
-                   col(Photo.id).in_(select(Face.photo_id).where(Face.cluster_id == cluster_id)))
+            .where(col(Photo.owner_id) == owner, *person_conditions(session, [person], name=f"candidates_{index}"))
             .order_by(*photo_ordering(PhotoOrder.taken_desc)).limit(limit).offset(offset).subquery()
         )
         parts.append(select(page.c.cluster_id, page.c.photo_id))
@@ -123,17 +122,3 @@ def photos_of_clusters(
     for row in session.execute(query):
         found[row[0]].append(make(row[1:]))
     return found
-
-
-def face_counts(session: Session, *, cluster_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-    query = select(Face.cluster_id, sa.func.count()).where(col(Face.cluster_id).in_(cluster_ids)).group_by(
-        col(Face.cluster_id)
-    )
-    return {cluster_id: int(count) for cluster_id, count in session.exec(query).all() if cluster_id is not None}
-
-
-def photo_counts(session: Session, *, cluster_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-    query = select(Face.cluster_id, sa.func.count(sa.distinct(col(Face.photo_id)))).where(
-        col(Face.cluster_id).in_(cluster_ids)
-    ).group_by(col(Face.cluster_id))
-    return {cluster_id: int(count) for cluster_id, count in session.exec(query).all() if cluster_id is not None}

@@ -74,6 +74,7 @@ _OTHER_FACE = FACES.id.table.alias()
 # Photos a first page needs found (a page of 50 and one more to know there is a next page).
 PAGE_ROWS = 51
 _PEOPLE_CACHE = "facesort.search.people"
+_PHOTOS_CACHE = "facesort.search.library_photos"
 
 
 @dataclass(frozen=True)
@@ -148,12 +149,18 @@ def _in_photo(face: Any, person: WantedPerson) -> sa.ColumnElement[bool]:
 
 def library_photos(session: Session) -> int:
     """About how many photos the database holds, at no cost: PostgreSQL's own estimate (its
-    statistics), SQLite's highest rowid. A count would cost a scan of the photos per search."""
+    statistics), SQLite's highest rowid. A count would cost a scan of the photos per search.
+    Kept for the rest of the session's transaction: a page and its count ask once."""
+    cached = session.info.get(_PHOTOS_CACHE)
+    if cached is not None and cached[0] is session.get_transaction():
+        return int(cached[1])
     if session.get_bind().dialect.name == "postgresql":
         estimate = session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'photos'::regclass")).scalar()
     else:
         estimate = session.execute(sa.text("SELECT max(rowid) FROM photos")).scalar()
-    return max(int(estimate or 0), 1)
+    photos = max(int(estimate or 0), 1)
+    session.info[_PHOTOS_CACHE] = (session.get_transaction(), photos)
+    return photos
 
 
 def start_from_smallest(people: Sequence[WantedPerson], photos: int) -> bool:
@@ -180,7 +187,11 @@ def start_from_smallest(people: Sequence[WantedPerson], photos: int) -> bool:
     return sizes[0] + overlap <= walk
 
 
-def _person_conditions(session: Session, people: Sequence[WantedPerson]) -> list[sa.ColumnElement[bool]]:
+def person_conditions(
+    session: Session, people: Sequence[WantedPerson], *, name: str = "candidates"
+) -> list[sa.ColumnElement[bool]]:
+    """Photos showing all of ``people``, planned by :func:`start_from_smallest`; ``name`` names
+    the candidates' CTE (one per page when a statement holds several pages)."""
     if any(not person.cluster_ids for person in people):
         return [sa.false()]
     people = sorted(people, key=lambda person: person.photo_count)
@@ -190,7 +201,7 @@ def _person_conditions(session: Session, people: Sequence[WantedPerson]) -> list
         candidates = (
             select(Face.photo_id)
             .where(col(Face.cluster_id).in_(smallest.cluster_ids), *(_in_photo(Face, p) for p in others))
-            .cte("candidates").prefix_with("MATERIALIZED")
+            .cte(name).prefix_with("MATERIALIZED")
         )
         return [col(Photo.id).in_(select(candidates.c.photo_id))]
     return [col(Photo.id).in_(_photo_ids_of(person)) for person in people]
@@ -202,7 +213,7 @@ def _photo_conditions(
     """The WHERE of a search; ``people`` are ``wanted_people(...)`` of the same query."""
     where: list[sa.ColumnElement[bool]] = [col(Photo.owner_id) == owner_id]
     if people is not None:
-        where += _person_conditions(session, people)
+        where += person_conditions(session, people)
     where += _photo_filters(query)
     return where
 

@@ -49,6 +49,9 @@ class ClusterParams:
     every face with every other, so a lone pair at the group threshold is often chance (a
     stranger and a look-alike in a crowd); a group of three or more needs every pair close
     on average, which chance rarely gives. Set it to ``link_distance`` to turn this off.
+    Measured on faces-dev (the incremental simulation, seeds 0-9): 0.45-0.50 give the same
+    (F1 0.978-0.979, 2.67% of real faces unknown, no stranger clustered); 0.52 gives 1.99% unknown
+    and one more wrong name; 0.55 gives 1.72% but puts 5.1% of strangers in clusters.
     """
 
     link_distance: float = 0.55

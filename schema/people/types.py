@@ -76,9 +76,9 @@ class Cluster:
         page = page_of(first, after)
         loaders = info.context.loaders
         rows = await loaders.faces_of_cluster.load((self._row.id, page.fetch, page.offset))
+        total = self._row.face_count  # kept right by every change to the cluster's faces
 
         async def count() -> int:
-            total: int = await loaders.face_count.load(self._row.id)
             return total
 
         return connection(rows, page, Face.from_row, count)
@@ -91,10 +91,10 @@ class Cluster:
 
         page = page_of(first, after)
         loaders = info.context.loaders
-        rows = await loaders.photos_of_cluster.load((self._row.id, page.fetch, page.offset))
+        total = self._row.photo_count  # kept right by every change to the cluster's faces
+        rows = await loaders.photos_of_cluster.load((self._row.id, total, page.fetch, page.offset))
 
         async def count() -> int:
-            total: int = await loaders.photo_count.load(self._row.id)
             return total
 
         return connection(rows, page, Photo.from_row, count)

@@ -169,12 +169,18 @@ def test_a_rename_is_seen_by_the_next_transaction(sessions: SessionFactory, libr
         assert search.search_photos(session, owner_id=library.owner_id, query=query, limit=10, offset=0) == []
 
 
-def test_a_page_of_photos_for_each_cluster(sessions: SessionFactory, library: Library) -> None:
+@pytest.mark.parametrize("from_smallest", [True, False, None], ids=["from-the-person", "walk-the-photos", "by-size"])
+def test_a_page_of_photos_for_each_cluster(sessions: SessionFactory, library: Library,
+                                           monkeypatch: pytest.MonkeyPatch, from_smallest: bool | None) -> None:
+    if from_smallest is not None:
+        monkeypatch.setattr(search, "start_from_smallest", lambda people, photos: from_smallest)
     names = ["Ann", "Cid", "Dup 2", "unnamed-4"]
     wanted = [library.people[name] for name in names]
+    members = _members(library)
+    counts = {cluster_id: len(members.get(cluster_id, ())) for cluster_id in wanted}
     with sessions() as session:
-        first = batches.photos_of_clusters(session, cluster_ids=[*wanted, wanted[0]], limit=5, offset=0)
-        second = batches.photos_of_clusters(session, cluster_ids=wanted, limit=5, offset=5)
+        first = batches.photos_of_clusters(session, photo_counts=counts, limit=5, offset=0)
+        second = batches.photos_of_clusters(session, photo_counts=counts, limit=5, offset=5)
     for name, cluster_id in zip(names, wanted, strict=True):
         # The cluster's own photos, as the search by id would list them.
         expected = _expected(sessions, library, [[name]], True)
@@ -194,3 +200,23 @@ def test_searches_are_planned_for_the_people_they_name(sessions: SessionFactory,
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%count(DISTINCT%'"
         )).all()
     assert plans and all(generic == 0 and custom >= 12 for generic, custom in plans), plans
+
+
+def test_each_page_of_photos_is_planned_for_its_clusters_size(sessions: SessionFactory, library: Library) -> None:
+    """Cid (4 of 44 photos) is read from his faces up, Ann (40 of 44) by walking the photos newest
+    first, in the same statement (search.start_from_smallest decides, as for photos(filter:))."""
+    ann, cid = library.people["Ann"], library.people["Cid"]
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    with sessions() as session:
+        engine = session.get_bind()
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        try:
+            pages = batches.photos_of_clusters(session, photo_counts={ann: 40, cid: 4}, limit=3, offset=0)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", seen)
+    assert [len(pages[ann]), len(pages[cid])] == [3, 3]
+    assert "candidates_1 AS MATERIALIZED" in statements[-1] and "candidates_0" not in statements[-1], statements
