@@ -72,7 +72,7 @@ def test_index_photo_faces_reads_sql_and_is_idempotent(
         unknown = add_face(session, owner_id=owner.id, photo_id=photo.id, embedding=vectors[1])
         add_face(session, owner_id=owner.id, photo_id=other.id, embedding=vectors[2])
         photo_id, known_id, unknown_id, cluster_id = photo.id, known.id, unknown.id, cluster.id
-    index = EdgeVectorIndex(tmp_path / "shard", "faces_dlib_resnet_v1_128", DIM)
+    index = EdgeVectorIndex(tmp_path / "shard", "faces_dlib_resnet_v1_squarebox_128", DIM)
     runtime = Runtime(settings=settings, sessions=sessions, blobs=open_blob_store(settings), _vectors=index)
     try:
         index.ensure()

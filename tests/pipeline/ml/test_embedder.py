@@ -12,7 +12,13 @@ from sklearn.metrics import roc_auc_score
 
 from core.settings import Settings
 from pipeline.ml.detector import Detection
-from pipeline.ml.embedder import DlibEmbedder, Embedder, FacenetEmbedder, FacenetWeightsMissingError
+from pipeline.ml.embedder import (
+    DlibEmbedder,
+    Embedder,
+    FacenetEmbedder,
+    FacenetWeightsMissingError,
+    predictor_box,
+)
 from pipeline.ml.images import load_image
 from pipeline.ml.models import FaceModels
 from pipeline.runtime import embedder_identity
@@ -47,7 +53,7 @@ def test_same_person_is_closer_than_different_people(analysed_dev_set: list[Labe
 def test_dlib_embedding_shape_and_model_name(face_models: FaceModels, dev_set: Path) -> None:
     embedder = face_models.embedder
     assert isinstance(embedder, Embedder)
-    assert (embedder.name, embedder.dim) == ("dlib_resnet_v1", 128)
+    assert (embedder.name, embedder.dim) == ("dlib_resnet_v1_squarebox", 128)
     image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_pixels=MAX_PIXELS)
     faces = face_models.detector.detect(image)
     vectors = embedder.embed(image.pixels, faces, scale=image.scale)
@@ -144,3 +150,15 @@ def test_the_runtime_names_the_vectors_as_the_embedders_name_their_faces(tmp_pat
     assert embedder_identity(Settings(data_dir=tmp_path)) == (DlibEmbedder.name, DlibEmbedder.dim)
     facenet = Settings(data_dir=tmp_path, embedder="facenet")
     assert embedder_identity(facenet) == (FacenetEmbedder.name, FacenetEmbedder.dim)
+
+
+def test_the_predictor_looks_in_a_square_box_like_dlibs_detector() -> None:
+    """MTCNN's box runs from the forehead to below the chin; dlib's predictor was trained on its own
+    detector's square box, a little wider and lower (pipeline.ml.embedder.predictor_box)."""
+    eyes = ((130.0, 250.0), (170.0, 250.0))
+    face = Detection(x=100.0, y=200.0, width=80.0, height=108.0, confidence=0.99,
+                     landmarks=(*eyes, (150.0, 270.0), (135.0, 290.0), (165.0, 290.0)))
+    left, top, right, bottom = predictor_box(face, scale=2.0)  # pixels of a copy half the size
+    assert right - left == bottom - top == 45  # 1.126 x 40
+    assert (left + right) / 2 == pytest.approx(70, abs=0.5)  # centred across, as MTCNN's box (50 + 20)
+    assert (top + bottom) / 2 - (100 + 27) == pytest.approx(0.058 * 54, abs=0.5)  # and lower

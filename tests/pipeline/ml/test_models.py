@@ -16,7 +16,7 @@ from tests.pipeline.ml.conftest import TEST_TORCH_THREADS
 
 def test_models_are_loaded_once_per_arguments(face_models: FaceModels) -> None:
     assert get_face_models(torch_threads=TEST_TORCH_THREADS) is face_models
-    assert face_models.embedding_model == "dlib_resnet_v1"
+    assert face_models.embedding_model == "dlib_resnet_v1_squarebox"
     assert face_models.embedding_dim == 128
     assert face_models.max_side == 1600
 

@@ -1,10 +1,11 @@
 """Quality floors on the labelled dev set, through the real models and the incremental path.
 
 Floors sit a little under the values measured with the defaults (mean of seeds 0-2, with
-the second assignment after each recluster, assignment by nearest faces as the product does:
-BCubed F1 0.981, precision 0.991, pairwise F1 0.973; real faces left unknown 2.3%; strangers
-(people seen once) put in a cluster 0%; "photos of NAME" precision 0.992, recall 0.970;
-held-back photos of people named automatically 93.3%, two wrong), so a regression fails here.
+the second assignment after each recluster, assignment by nearest faces as the product does,
+dlib's predictor in its square box: BCubed F1 0.982, precision 0.991, pairwise F1 0.975; real
+faces left unknown 2.0%; strangers (people seen once) put in a cluster 0%; "photos of NAME"
+precision 0.992, recall 0.973; held-back photos of people named automatically 93.9%, two
+wrong), so a regression fails here.
 """
 
 from collections import Counter
@@ -38,17 +39,17 @@ def test_the_dev_set_has_the_faces_the_labels_promise(dev_set_faces: LabelledFac
 
 
 def test_incremental_clustering_floors(reports: list[IncrementalReport]):
-    assert mean(r.clustering.bcubed.f1 for r in reports) >= 0.975
+    assert mean(r.clustering.bcubed.f1 for r in reports) >= 0.978
     assert mean(r.clustering.bcubed.precision for r in reports) >= 0.985
-    assert mean(r.clustering.pairwise.f1 for r in reports) >= 0.96
-    assert mean(r.real_unknown_share for r in reports) <= 0.035
+    assert mean(r.clustering.pairwise.f1 for r in reports) >= 0.965
+    assert mean(r.real_unknown_share for r in reports) <= 0.027
     assert max(r.strangers_clustered_share for r in reports) <= 0.04
 
 
 def test_photos_of_a_person_and_names_for_new_photos_floors(reports: list[IncrementalReport]):
     assert mean(r.naming.precision for r in reports) >= 0.985
     assert mean(r.naming.recall for r in reports) >= 0.96
-    assert mean(r.auto_named_share for r in reports) >= 0.91
+    assert mean(r.auto_named_share for r in reports) >= 0.92
     assert sum(r.auto_named_wrong for r in reports) <= 3
 
 
