@@ -50,9 +50,10 @@ class DlibEmbedder:
     0.9956, true matches at 1e-4 / 1e-3 / 1e-2 false matches 0.39 / 0.94 / 0.97 -> 0.53 / 0.93
     / 0.98. Other boxes of that kind (side 1.0-1.2 of MTCNN's width, lowered 0-10% of its
     height) gave F1 0.980-0.986 at once; dlib's 68-point predictor did worse (0.970-0.974);
-    upsampling small faces adds nothing on top of this box. The eyes' points land where MTCNN puts the eyes equally well in both
-    boxes (median error 5.4% of the eye distance); the other points and so the chips differ:
-    one face's two descriptors are 0.08 apart (median), a fifth of a same-person distance.
+    upsampling small faces adds nothing on top of this box. The eyes' points land where MTCNN
+    puts the eyes equally well in both boxes (median error 5.4% of the eye distance); the other
+    points and so the chips differ: one face's two descriptors are 0.08 apart (median), a fifth
+    of a same-person distance.
 
     ``flip`` and jitter stay off. Measured with MTCNN's box (the incremental simulation, seeds 0-9), against
     BCubed F1 0.979, 2.67% of real faces unknown and 4 wrong names: ``flip`` 0.975 and 11 wrong;
