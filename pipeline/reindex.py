@@ -6,6 +6,7 @@ import logging
 import uuid
 
 import numpy as np
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from core.tables import Face, Photo, PhotoStatus
@@ -47,6 +48,25 @@ def reindex(runtime: Runtime, *, reembed: bool = False) -> int:
     vectors.optimize()
     log.info("reindexed %d faces into %s/%d", total, model, dim)
     return total
+
+
+def faces_of_other_models(runtime: Runtime) -> dict[tuple[str, int], int]:
+    """Faces embedded by another model than the configured one (a release that changed the
+    embedding), by model and size, with a warning: the vector index holds only the configured
+    model's faces, so new faces cannot be matched with these until `facesort reindex --reembed`."""
+    model, dim = embedder_identity(runtime.settings)
+    with runtime.sessions() as session:
+        rows = session.exec(
+            select(Face.embedding_model, Face.embedding_dim, sa.func.count())
+            .where(sa.or_(Face.embedding_model != model, Face.embedding_dim != dim))
+            .group_by(col(Face.embedding_model), col(Face.embedding_dim))
+        ).all()
+    others = {(name, size): int(count) for name, size, count in rows}
+    if others:
+        found = ", ".join(f"{count} by {name}/{size}" for (name, size), count in sorted(others.items()))
+        log.warning("faces embedded by another model than %s/%d: %s; new faces are not matched with them "
+                    "until `facesort reindex --reembed` embeds them again", model, dim, found)
+    return others
 
 
 def _reembed(runtime: Runtime) -> None:

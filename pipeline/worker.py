@@ -56,8 +56,10 @@ def start_pipeline(settings: Settings, *, in_process_threads: int | None = None)
             ),
         )
     import pipeline.actors
+    from pipeline.reindex import faces_of_other_models
 
     pipeline.actors.declare_on(broker)
+    faces_of_other_models(runtime)  # warns after an upgrade that changed the embedding
 
     worker = dramatiq.Worker(broker, worker_threads=in_process_threads or settings.worker_threads, worker_timeout=200)
     worker.start()

@@ -21,6 +21,9 @@ runtime = runtime_module.configure(settings)
 runtime.owns_vectors = worker_owns_vectors(settings, os.environ.get(QUEUES_ENV, "").split())
 
 import pipeline.actors  # noqa: E402, F401 - declares the actors on the broker above
+from pipeline.reindex import faces_of_other_models  # noqa: E402
+
+faces_of_other_models(runtime)  # warns after an upgrade that changed the embedding
 
 stale_after = settings.stale_after_seconds
 RecoveryLoop(runtime, interval=min(60.0, stale_after / 2), stale_after=stale_after).start()
