@@ -96,12 +96,15 @@ def connection(
     return Connection(edges=edges, page_info=info, _count=count)
 
 
-def in_memory_connection(items: Sequence[N], page: Page, convert: Callable[[N], T]) -> Connection[T]:
-    """A connection over a list already in memory (small computed lists)."""
-    rows = items[page.offset : page.offset + page.fetch]
-    total = len(items)
+def known_count(total: int) -> Callable[[], Awaitable[int]]:
+    """A connection's ``count`` when the total is already known."""
 
     async def count() -> int:
         return total
 
-    return connection(rows, page, convert, count)
+    return count
+
+
+def in_memory_connection(items: Sequence[N], page: Page, convert: Callable[[N], T]) -> Connection[T]:
+    """A connection over a list already in memory (small computed lists)."""
+    return connection(items[page.offset : page.offset + page.fetch], page, convert, known_count(len(items)))

@@ -114,8 +114,12 @@ class Loaders:
         self.labels_of_photo: DataLoader[uuid.UUID, list[str]] = self._by_key(self._labels_of_photos, [])
         self.album_photo_count: DataLoader[uuid.UUID, int] = self._by_key(self._album_counts, 0)
         self.album_cover: DataLoader[uuid.UUID, PhotoRow | None] = self._by_key(self._album_covers, None)
-        self.faces_of_cluster: DataLoader[PageKey, list[FaceRow]] = loader(self._pages(batches.faces_of_clusters))
-        self.photos_of_cluster: DataLoader[AlbumKey, list[PhotoRow]] = loader(self._albums)
+        self.faces_of_cluster: DataLoader[PageKey, list[FaceRow]] = loader(self._pages(
+            lambda session, keys, limit, offset: batches.faces_of_clusters(
+                session, cluster_ids=[key[0] for key in keys], limit=limit, offset=offset)))
+        self.photos_of_cluster: DataLoader[AlbumKey, list[PhotoRow]] = loader(self._pages(
+            lambda session, keys, limit, offset: batches.photos_of_clusters(
+                session, photo_counts={key[0]: key[1] for key in keys}, limit=limit, offset=offset)))
 
     def _by_key(self, fetch: Callable[[Any, Any], dict[Any, Any]], missing: Any) -> DataLoader[Any, Any]:
         async def load(keys: list[Any]) -> list[Any]:
@@ -164,42 +168,25 @@ class Loaders:
         self.faces_of_cluster.prime_many(covers.best)
 
     def _pages(
-        self, fetch: Callable[..., dict[uuid.UUID, list[V]]]
-    ) -> Callable[[list[PageKey]], Awaitable[list[list[V]]]]:
-        """Keys asking for the same page size and offset share one window query."""
+        self, fetch: Callable[[Any, list[Any], int, int], dict[uuid.UUID, list[V]]]
+    ) -> Callable[[list[Any]], Awaitable[list[list[V]]]]:
+        """Page keys (cluster id first, limit and offset last) asking for the same page size and
+        offset share one statement: ``fetch(session, keys, limit, offset)`` by cluster id."""
 
-        async def load(keys: list[PageKey]) -> list[list[V]]:
-            groups: dict[tuple[int, int], list[uuid.UUID]] = {}
-            for cluster_id, limit, offset in keys:
-                groups.setdefault((limit, offset), []).append(cluster_id)
-            pages: dict[PageKey, list[V]] = {}
-            for (limit, offset), cluster_ids in groups.items():
+        async def load(keys: list[Any]) -> list[list[V]]:
+            groups: dict[tuple[int, int], list[Any]] = {}
+            for key in keys:
+                groups.setdefault((key[-2], key[-1]), []).append(key)
+            pages: dict[Any, list[V]] = {}
+            for (limit, offset), group in groups.items():
                 found = await self._context.read(
-                    lambda session, ids=cluster_ids, lim=limit, off=offset: fetch(
-                        session, cluster_ids=ids, limit=lim, offset=off
-                    )
+                    lambda session, g=group, lim=limit, off=offset: fetch(session, g, lim, off)
                 )
-                for cluster_id in cluster_ids:
-                    pages[(cluster_id, limit, offset)] = found.get(cluster_id, [])
+                for key in group:
+                    pages[key] = found.get(key[0], [])
             return [pages[key] for key in keys]
 
         return load
-
-    async def _albums(self, keys: list[AlbumKey]) -> list[list[PhotoRow]]:
-        """Keys asking for the same page size and offset share one statement."""
-        groups: dict[tuple[int, int], dict[uuid.UUID, int]] = {}
-        for cluster_id, photo_count, limit, offset in keys:
-            groups.setdefault((limit, offset), {})[cluster_id] = photo_count
-        pages: dict[tuple[uuid.UUID, int, int], list[PhotoRow]] = {}
-        for (limit, offset), counts in groups.items():
-            found = await self._context.read(
-                lambda session, c=counts, lim=limit, off=offset: batches.photos_of_clusters(
-                    session, photo_counts=c, limit=lim, offset=off
-                )
-            )
-            for cluster_id in counts:
-                pages[(cluster_id, limit, offset)] = found.get(cluster_id, [])
-        return [pages[(cluster_id, limit, offset)] for cluster_id, _, limit, offset in keys]
 
     @property
     def _owner(self) -> uuid.UUID:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import enum
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -75,6 +75,7 @@ _OTHER_FACE = FACES.id.table.alias()
 PAGE_ROWS = 51
 _PEOPLE_CACHE = "facesort.search.people"
 _PHOTOS_CACHE = "facesort.search.library_photos"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,25 @@ def wanted_people(session: Session, *, owner_id: uuid.UUID, query: PhotoQuery) -
     keys, ids = _wanted_keys(query)
     if not keys and not ids:
         return None
-    wanted = (owner_id, keys, ids, query.person_match_all)
-    cached = session.info.get(_PEOPLE_CACHE)
-    if cached is not None and cached[0] is session.get_transaction() and cached[1] == wanted:
-        return list(cached[2])
+    match_all = query.person_match_all
+    return list(_kept_in_transaction(session, _PEOPLE_CACHE, (owner_id, keys, ids, match_all),
+                                     lambda: _people_asked(session, owner_id, keys, ids, match_all)))
+
+
+def _kept_in_transaction(session: Session, name: str, key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, kept in ``session.info[name]`` for the rest of the session's transaction while
+    ``key`` is the same (a change made in one transaction is seen by the next)."""
+    kept = session.info.get(name)
+    if kept is not None and kept[0] is session.get_transaction() and kept[1] == key:
+        return cast("T", kept[2])
+    value = make()
+    session.info[name] = (session.get_transaction(), key, value)
+    return value
+
+
+def _people_asked(
+    session: Session, owner_id: uuid.UUID, keys: tuple[str, ...], ids: tuple[uuid.UUID, ...], match_all: bool
+) -> tuple[WantedPerson, ...]:
     found = session.execute(_CLUSTERS_ASKED, {"owner_id": owner_id, "keys": list(keys), "ids": list(ids)})
     clusters: dict[str | uuid.UUID, list[tuple[uuid.UUID, int]]] = defaultdict(list)
     for cluster_id, name_key, photo_count in found.all():
@@ -125,16 +141,14 @@ def wanted_people(session: Session, *, owner_id: uuid.UUID, query: PhotoQuery) -
             clusters[name_key].append((cluster_id, photo_count))
     asked: list[str | uuid.UUID] = [*ids, *keys]
     groups = [clusters[key] for key in asked]
-    if not query.person_match_all:
+    if not match_all:
         groups = [[pair for group in groups for pair in group]]
     people = [
         WantedPerson(cluster_ids=tuple(dict.fromkeys(cid for cid, _ in group)),
                      photo_count=sum(dict(group).values()))
         for group in groups
     ]
-    people = list({person.cluster_ids: person for person in people}.values())
-    session.info[_PEOPLE_CACHE] = (session.get_transaction(), wanted, tuple(people))
-    return people
+    return tuple({person.cluster_ids: person for person in people}.values())
 
 
 def _photo_ids_of(person: WantedPerson) -> sa.Select[Any]:
@@ -151,16 +165,15 @@ def library_photos(session: Session) -> int:
     """About how many photos the database holds, at no cost: PostgreSQL's own estimate (its
     statistics), SQLite's highest rowid. A count would cost a scan of the photos per search.
     Kept for the rest of the session's transaction: a page and its count ask once."""
-    cached = session.info.get(_PHOTOS_CACHE)
-    if cached is not None and cached[0] is session.get_transaction():
-        return int(cached[1])
+    return _kept_in_transaction(session, _PHOTOS_CACHE, None, lambda: _photos_estimate(session))
+
+
+def _photos_estimate(session: Session) -> int:
     if session.get_bind().dialect.name == "postgresql":
         estimate = session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'photos'::regclass")).scalar()
     else:
         estimate = session.execute(sa.text("SELECT max(rowid) FROM photos")).scalar()
-    photos = max(int(estimate or 0), 1)
-    session.info[_PHOTOS_CACHE] = (session.get_transaction(), photos)
-    return photos
+    return max(int(estimate or 0), 1)
 
 
 def start_from_smallest(people: Sequence[WantedPerson], photos: int) -> bool:

@@ -11,7 +11,7 @@ import strawberry
 
 from core import tables
 from core.repositories.rows import ClusterRow, FaceRow
-from schema.connections import Connection, connection, page_of
+from schema.connections import Connection, connection, known_count, page_of
 from schema.context import Info
 from schema.ids import encode_id
 from schema.loaders import load_then
@@ -76,12 +76,8 @@ class Cluster:
         page = page_of(first, after)
         loaders = info.context.loaders
         rows = await loaders.faces_of_cluster.load((self._row.id, page.fetch, page.offset))
-        total = self._row.face_count  # kept right by every change to the cluster's faces
-
-        async def count() -> int:
-            return total
-
-        return connection(rows, page, Face.from_row, count)
+        # The cluster's counts are kept right by every change to its faces.
+        return connection(rows, page, Face.from_row, known_count(self._row.face_count))
 
     @strawberry.field(description="Photos the cluster's faces are in, newest first: the person's album.")
     async def photos(
@@ -91,10 +87,6 @@ class Cluster:
 
         page = page_of(first, after)
         loaders = info.context.loaders
-        total = self._row.photo_count  # kept right by every change to the cluster's faces
+        total = self._row.photo_count  # also chooses how the page is read
         rows = await loaders.photos_of_cluster.load((self._row.id, total, page.fetch, page.offset))
-
-        async def count() -> int:
-            return total
-
-        return connection(rows, page, Photo.from_row, count)
+        return connection(rows, page, Photo.from_row, known_count(total))

@@ -220,3 +220,27 @@ def test_each_page_of_photos_is_planned_for_its_clusters_size(sessions: SessionF
             sa.event.remove(engine, "before_cursor_execute", seen)
     assert [len(pages[ann]), len(pages[cid])] == [3, 3]
     assert "candidates_1 AS MATERIALIZED" in statements[-1] and "candidates_0" not in statements[-1], statements
+
+
+def test_a_page_and_its_count_read_the_people_and_the_library_size_once(
+        sessions: SessionFactory, library: Library) -> None:
+    """Kept for the transaction (search._kept_in_transaction); the next transaction reads them again."""
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    query = PhotoQuery(person_names=["Cid"], taken_after=BASE_TIME - timedelta(days=1000))
+    with sessions() as session:
+        engine = session.get_bind()
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        try:
+            for _ in range(2):
+                search.search_photos(session, owner_id=library.owner_id, query=query, limit=10, offset=0)
+                assert search.count_photos(session, owner_id=library.owner_id, query=query) == 4
+                session.commit()
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", seen)
+    estimates = [s for s in statements if "reltuples" in s or "max(rowid)" in s]
+    asked = [s for s in statements if "name_key IN" in s]
+    assert len(estimates) == len(asked) == 2, statements  # once per transaction

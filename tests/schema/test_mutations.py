@@ -65,6 +65,35 @@ def test_identity_operations(execute: Execute, sessions: SessionFactory, owner: 
     assert job is not None and job.recluster_requested_at is not None  # else the actor skips the run
 
 
+PEOPLE_WITH_TOTALS = """{ clusters(first: 50) { edges { node { name faceCount photoCount
+  faces(first: 100) { totalCount edges { node { id photo { id } } } }
+  photos(first: 100) { totalCount edges { node { id } } } } } } }"""
+
+
+def test_a_persons_faces_and_photos_are_counted_right_after_corrections(
+        execute: Execute, sessions: SessionFactory, owner: User) -> None:
+    """A person's totalCounts are the counts the cluster keeps: every correction must keep them right."""
+    lib = make_library(sessions, owner.id, photos=6, people={"Ann": [0, 1, 2], None: [2, 3, 4]},
+                       unknown_faces_in=[4, 5])
+    ann, other = opaque("Cluster", lib.people["Ann"]), opaque("Cluster", lib.people["unnamed-1"])
+    of_photo = {f.photo_id: opaque("Face", f.id) for f in lib.faces if f.cluster_id == lib.people["unnamed-1"]}
+    unknown = [opaque("Face", f.id) for f in lib.faces if f.cluster_id is None]
+    _data(execute(f'mutation {{ splitCluster(id: "{other}", faceIds: ["{of_photo[lib.photos[3].id]}"]) '
+                  f"{{ {CLUSTER} }} }}"))
+    _data(execute(f'mutation {{ moveFaces(faceIds: ["{unknown[0]}", "{unknown[1]}"], clusterId: "{ann}") '
+                  f"{{ {CLUSTER} }} }}"))
+    _data(execute(f'mutation {{ rejectFaces(faceIds: ["{of_photo[lib.photos[2].id]}"]) {{ __typename }} }}'))
+    people = [edge["node"] for edge in _data(execute(PEOPLE_WITH_TOTALS))["clusters"]["edges"]]
+    assert len(people) == 3
+    for person in people:
+        faces, photos = person["faces"], person["photos"]
+        assert faces["totalCount"] == len(faces["edges"]) == person["faceCount"], person
+        in_photos = {edge["node"]["photo"]["id"] for edge in faces["edges"]}
+        assert photos["totalCount"] == len(photos["edges"]) == len(in_photos) == person["photoCount"], person
+    ann_now = next(person for person in people if person["name"] == "Ann")
+    assert (ann_now["faceCount"], ann_now["photoCount"]) == (5, 5)  # photos 0-2, and 4 and 5 moved in
+
+
 def test_merge_clusters(execute: Execute, sessions: SessionFactory, owner: User) -> None:
     lib = make_library(sessions, owner.id, photos=3, people={"Ann": [0], None: [1, 2]})
     ann, other = opaque("Cluster", lib.people["Ann"]), opaque("Cluster", lib.people["unnamed-1"])
