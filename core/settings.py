@@ -44,7 +44,11 @@ class Settings(BaseSettings):
     detect_max_side: int = Field(default=1600, description="Longest side of the copy the detector sees.")
     min_face_px: int = Field(default=40, description="Faces smaller than this (box side, original px) are dropped.")
     min_face_confidence: float = Field(default=0.9, description="Detector probability floor.")
-    embedder: Literal["dlib", "facenet"] = Field(default="dlib", description="Face embedding model.")
+    embedder: Literal["arcface", "dlib", "facenet"] = Field(
+        default="arcface",
+        description="Face embedding model: arcface (InsightFace's weights: non-commercial research use), dlib "
+        "(public domain weights), facenet (weights from FACESORT_FACENET_WEIGHTS).",
+    )
     facenet_weights: Path | None = Field(default=None, description="State dict of InceptionResnetV1 (vggface2).")
     torch_threads: int = Field(
         default=2, description="Threads torch uses per worker process (shared out among its analysis processes)."

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from core.tables import Face, Photo, PhotoStatus
 from core.vectors import FacePoint
 from pipeline.faces.detect import detect_faces
-from pipeline.runtime import Runtime, embedder_identity
+from pipeline.runtime import Runtime, embedding_model
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -22,7 +22,7 @@ def reindex(runtime: Runtime, *, reembed: bool = False) -> int:
     """Drop the index and upsert every face of the configured model; returns the point count."""
     if reembed:
         _reembed(runtime)
-    model, dim = embedder_identity(runtime.settings)
+    model, dim = embedding_model(runtime.settings).identity
     vectors = runtime.vectors()
     vectors.clear()
     vectors.ensure()
@@ -54,7 +54,7 @@ def faces_of_other_models(runtime: Runtime) -> dict[tuple[str, int], int]:
     """Faces embedded by another model than the configured one (a release that changed the
     embedding), by model and size, with a warning: the vector index holds only the configured
     model's faces, so new faces cannot be matched with these until `facesort reindex --reembed`."""
-    model, dim = embedder_identity(runtime.settings)
+    model, dim = embedding_model(runtime.settings).identity
     with runtime.sessions() as session:
         rows = session.exec(
             select(Face.embedding_model, Face.embedding_dim, sa.func.count())

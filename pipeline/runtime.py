@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from core.blobs import BlobStore, open_blob_store
 from core.db import SessionFactory, make_engine, make_session_factory
+from core.embedding_models import BY_SETTING, EmbeddingModel
 from core.settings import Settings
 from core.vectors import VectorIndex, VectorIndexError, open_vector_index
-from pipeline.embedding_models import DLIB, FACENET
 
 if TYPE_CHECKING:
     from pipeline.ml.models import FaceModels, PhotoFaces
@@ -52,7 +52,7 @@ class Runtime:
             )
         with self._lock:
             if self._vectors is None:
-                name, dim = embedder_identity(self.settings)
+                name, dim = embedding_model(self.settings).identity
                 self._vectors = open_vector_index(self.settings, model=name, dim=dim)
                 self._vectors.ensure()
             return self._vectors
@@ -77,9 +77,10 @@ def model_options(settings: Settings, *, torch_threads: int) -> dict[str, Any]:
     }
 
 
-def embedder_identity(settings: Settings) -> tuple[str, int]:
-    """Model name and dimension without loading the model (they name the vector collection)."""
-    return FACENET if settings.embedder == "facenet" else DLIB
+def embedding_model(settings: Settings) -> EmbeddingModel:
+    """The configured embedding, without loading the model: its name and dimension name the vector
+    collection, and its distances tune the people steps."""
+    return BY_SETTING[settings.embedder]
 
 
 _current: Runtime | None = None

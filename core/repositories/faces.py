@@ -366,16 +366,16 @@ def _concat(parts: Sequence[FaceBatch], dim: int) -> FaceBatch:
     )
 
 
-def common_embedding_dim(session: Session, *, owner_id: uuid.UUID) -> int | None:
-    """The embedding size most of the owner's faces have (faces of an old model are left out)."""
+def common_embedding(session: Session, *, owner_id: uuid.UUID) -> tuple[str, int] | None:
+    """The embedding model and size most of the owner's faces have (faces of an old model are left out)."""
     query = (
-        select(Face.embedding_dim, sa.func.count())
+        select(Face.embedding_model, Face.embedding_dim, sa.func.count())
         .where(Face.owner_id == owner_id)
-        .group_by(col(Face.embedding_dim))
+        .group_by(col(Face.embedding_model), col(Face.embedding_dim))
         .order_by(sa.func.count().desc())
     )
     row = session.exec(query).first()
-    return None if row is None else int(row[0])
+    return None if row is None else (str(row[0]), int(row[1]))
 
 
 def cluster_sums(

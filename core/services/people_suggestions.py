@@ -17,13 +17,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from core.db import SessionFactory, transaction
+from core.embedding_models import measured_for
 from core.repositories import clusters as cluster_repo
 from core.repositories import faces as face_repo
 from core.tables import FaceCluster
 
-# dlib's 128-d embeddings call two faces one person under 0.6; centroids of one person's
-# clusters sit closer than their faces do, so 0.6 between centroids is already a weak hint.
-DEFAULT_MAX_DISTANCE = 0.6
 _BLOCK = 1024
 
 
@@ -41,14 +39,19 @@ def merge_suggestions(
     *,
     owner_id: uuid.UUID,
     limit: int = 20,
-    max_distance: float = DEFAULT_MAX_DISTANCE,
+    max_distance: float | None = None,
 ) -> list[MergeSuggestion]:
+    """``max_distance`` between centroids; by default the suggestion distance measured for the
+    embedding of the owner's faces (core.embedding_models)."""
     if limit <= 0:
         return []
     with transaction(sessions) as session:
-        dim = face_repo.common_embedding_dim(session, owner_id=owner_id)
-        if dim is None:
+        common = face_repo.common_embedding(session, owner_id=owner_id)
+        if common is None:
             return []
+        model, dim = common
+        if max_distance is None:
+            max_distance = measured_for(model, dim).suggestion_distance
         clusters = {c.id: c for c in cluster_repo.clusters_of_owner(session, owner_id=owner_id) if not c.hidden}
         ids, sums, counts = face_repo.cluster_sums(session, owner_id=owner_id, dim=dim)
         keep = [i for i, cluster_id in enumerate(ids) if cluster_id in clusters]

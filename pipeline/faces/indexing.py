@@ -17,7 +17,7 @@ from core.repositories import detections as detection_repo
 from core.settings import Settings
 from core.vectors import FacePoint
 from pipeline.enqueue import VECTOR_QUEUES
-from pipeline.runtime import Runtime, embedder_identity
+from pipeline.runtime import Runtime, embedding_model
 
 # Set by `facesort worker --queues ...` for the Dramatiq processes it starts (empty: every queue).
 QUEUES_ENV = "FACESORT_WORKER_QUEUES"
@@ -30,7 +30,7 @@ def worker_owns_vectors(settings: Settings, queues: Collection[str]) -> bool:
 
 def index_photo_faces(runtime: Runtime, photo_id: uuid.UUID) -> int:
     """Upsert the photo's faces of the configured model; returns how many. Safe to run twice."""
-    model, dim = embedder_identity(runtime.settings)
+    model, dim = embedding_model(runtime.settings).identity
     with runtime.sessions() as session:
         faces = detection_repo.faces_of_photo(session, photo_id=photo_id)
     points = [

@@ -18,7 +18,7 @@ import numpy as np
 
 from pipeline.ml.crops import face_crop
 from pipeline.ml.detector import Detection, FaceDetector
-from pipeline.ml.embedder import DlibEmbedder, Embedder, FacenetEmbedder
+from pipeline.ml.embedder import ArcfaceEmbedder, DlibEmbedder, Embedder, FacenetEmbedder
 from pipeline.ml.images import ImageError, LoadedImage, load_image
 from pipeline.ml.quality import Quality, face_quality, is_clusterable
 
@@ -26,7 +26,7 @@ DEFAULT_MAX_SIDE = 1600
 DEFAULT_MAX_PIXELS = 100_000_000
 DEFAULT_MIN_FACE_PX = 40
 DEFAULT_MIN_CONFIDENCE = 0.9
-EMBEDDERS = ("dlib", "facenet")
+EMBEDDERS = ("arcface", "dlib", "facenet")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class FaceModels:
 @functools.lru_cache(maxsize=4)
 def get_face_models(
     *,
-    embedder: str = "dlib",
+    embedder: str = "arcface",
     facenet_weights: str | Path | None = None,
     min_face_px: int = DEFAULT_MIN_FACE_PX,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
@@ -59,7 +59,9 @@ def get_face_models(
 
     torch.set_num_threads(torch_threads)
     chosen: Embedder
-    if embedder == "dlib":
+    if embedder == "arcface":
+        chosen = ArcfaceEmbedder(threads=torch_threads)
+    elif embedder == "dlib":
         chosen = DlibEmbedder()
     elif embedder == "facenet":
         if facenet_weights is None:

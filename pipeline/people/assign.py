@@ -22,7 +22,7 @@ from core.repositories import owner_jobs
 from core.tables import AssignedBy
 from core.vectors import Neighbour as IndexNeighbour
 from pipeline import enqueue
-from pipeline.runtime import Runtime
+from pipeline.runtime import Runtime, embedding_model
 from pipeline.steps.assignment import AssignParams, Neighbour, NewFace, assign_faces
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,7 @@ def assign_new_faces(
     (the recluster's own second assignment, which must not ask for another run).
     """
     report = AssignReport()
+    params = params or AssignParams.for_model(embedding_model(runtime.settings))
     with transaction(runtime.sessions) as session:
         faces = face_repo.unassigned_faces(session, face_ids=face_ids)
     by_owner: dict[uuid.UUID, list[face_repo.UnassignedFace]] = defaultdict(list)
@@ -68,7 +69,7 @@ def _assign_owner(
     runtime: Runtime,
     owner_id: uuid.UUID,
     faces: list[face_repo.UnassignedFace],
-    params: AssignParams | None,
+    params: AssignParams,
     report: AssignReport,
 ) -> None:
     found = _search(runtime, owner_id, faces)

@@ -34,13 +34,14 @@ import numpy as np
 import sqlalchemy as sa
 
 from core.db import SessionFactory, transaction
+from core.embedding_models import EmbeddingModel
 from core.repositories import clusters as cluster_repo
 from core.repositories import faces as face_repo
 from core.repositories import owner_jobs
 from core.tables import AssignedBy, utcnow
 from pipeline.people.assign import assign_new_faces
 from pipeline.people.candidates import nearest_clusters
-from pipeline.runtime import Runtime
+from pipeline.runtime import Runtime, embedding_model
 from pipeline.steps.assignment import AssignParams
 from pipeline.steps.clustering import ClusterParams, cluster_faces
 from pipeline.steps.neighbours import near_any
@@ -61,10 +62,21 @@ log = logging.getLogger(__name__)
 class ReclusterParams:
     cluster: ClusterParams = field(default_factory=ClusterParams)
     attach: AttachParams = field(default_factory=AttachParams)
+    # The second assignment of unknown faces near faces placed since the last run.
+    assign: AssignParams = field(default_factory=AssignParams)
     # Existing clusters compared with each new group: the nearest by centroid.
     candidates: int = 8
     # Faces of an existing cluster a group is compared with (its best faces).
     person_sample: int = 64
+
+    @classmethod
+    def for_model(cls, model: EmbeddingModel) -> ReclusterParams:
+        """The distances measured for ``model``'s embeddings (the defaults are dlib's)."""
+        return cls(
+            cluster=ClusterParams.for_model(model),
+            attach=AttachParams.for_model(model),
+            assign=AssignParams.for_model(model),
+        )
 
 
 @dataclass
@@ -85,7 +97,7 @@ def recluster_owner(
 
     ``force`` runs now whatever the bookkeeping says (the eval command and tests use it).
     """
-    params = params or ReclusterParams()
+    params = params or ReclusterParams.for_model(embedding_model(runtime.settings))
     debounce = timedelta(seconds=runtime.settings.recluster_debounce_seconds)
     with _owner_turn(runtime.sessions, owner_id) as turn:
         if not force:
@@ -94,7 +106,7 @@ def recluster_owner(
                 return ReclusterReport(status=waiting)
         started, clock = utcnow(), time.perf_counter()
         report = _recluster(runtime, owner_id, params)
-        report.assigned_again = _assign_again(runtime, owner_id, since=turn.reclustered_at)
+        report.assigned_again = _assign_again(runtime, owner_id, params.assign, since=turn.reclustered_at)
         turn.finish(started)
     report.seconds = time.perf_counter() - clock
     log.info("reclustered owner %s: %s", owner_id, report)
@@ -135,9 +147,10 @@ def _aware(moment: datetime) -> datetime:
 
 def _recluster(runtime: Runtime, owner_id: uuid.UUID, params: ReclusterParams) -> ReclusterReport:
     with transaction(runtime.sessions) as session:
-        dim = face_repo.common_embedding_dim(session, owner_id=owner_id)
-        if dim is None:
+        common = face_repo.common_embedding(session, owner_id=owner_id)
+        if common is None:
             return ReclusterReport(status="done")
+        _, dim = common
         batch = face_repo.load_faces(session, owner_id=owner_id, dim=dim, unknown=True)
     report = ReclusterReport(status="done", faces=len(batch.ids))
     if len(batch.ids) < params.cluster.min_cluster_size:
@@ -152,25 +165,26 @@ def _recluster(runtime: Runtime, owner_id: uuid.UUID, params: ReclusterParams) -
     return report
 
 
-def _assign_again(runtime: Runtime, owner_id: uuid.UUID, *, since: datetime | None) -> int:
+def _assign_again(runtime: Runtime, owner_id: uuid.UUID, params: AssignParams, *, since: datetime | None) -> int:
     """Assign again the unknown faces with a face placed near them since ``since`` (None: ever).
 
     Only those: a face's assignment can only change when a face within the assignment distance
     joined a cluster, so the rest are not searched again (a big library has many unknown faces).
     """
     with transaction(runtime.sessions) as session:
-        dim = face_repo.common_embedding_dim(session, owner_id=owner_id)
-        if dim is None:
+        common = face_repo.common_embedding(session, owner_id=owner_id)
+        if common is None:
             return 0
+        _, dim = common
         unknown = face_repo.load_faces(session, owner_id=owner_id, dim=dim, unknown=True, clusterable_only=False)
         if not unknown.ids:
             return 0
         placed = face_repo.placed_faces(session, owner_id=owner_id, dim=dim, since=since)
-    near = near_any(unknown.embeddings, placed.embeddings, radius=AssignParams().max_distance)
+    near = near_any(unknown.embeddings, placed.embeddings, radius=params.max_distance)
     retry = [unknown.ids[i] for i in np.flatnonzero(near)]
     if not retry:
         return 0
-    return len(assign_new_faces(runtime, retry, ask_recluster=False).assigned)
+    return len(assign_new_faces(runtime, retry, params=params, ask_recluster=False).assigned)
 
 
 def _attach_groups(

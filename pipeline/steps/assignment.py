@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from core.embedding_models import DLIB, EmbeddingModel
+
 FaceId = Hashable
 ClusterId = Hashable
 PhotoId = Hashable
@@ -53,7 +55,8 @@ class NewFace:
 class AssignParams:
     """``max_distance``: the nearest face of the chosen person must be this close.
     ``margin``: every other person's nearest face must be at least this much farther.
-    Defaults suit dlib's 128-d embeddings (same-person pairs mostly under 0.5).
+    Defaults suit dlib's 128-d embeddings (same-person pairs mostly under 0.5); the product takes
+    its embedding's own with :meth:`for_model` (core.embedding_models).
 
     Measured and left out (faces-dev, the incremental simulation, seeds 0-9; these defaults give
     BCubed F1 0.979, 2.67% of real faces unknown, 4 wrong names): a second rule that also takes a
@@ -63,8 +66,13 @@ class AssignParams:
     within the seeds' spread.
     """
 
-    max_distance: float = 0.5
-    margin: float = 0.04
+    max_distance: float = DLIB.assign_distance
+    margin: float = DLIB.assign_margin
+
+    @classmethod
+    def for_model(cls, model: EmbeddingModel) -> AssignParams:
+        """The distances measured for ``model``'s embeddings (the defaults are dlib's)."""
+        return cls(max_distance=model.assign_distance, margin=model.assign_margin)
 
 
 def assign_faces(

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from core.embedding_models import DLIB, EmbeddingModel
 from pipeline.steps.clustering import UNKNOWN
-from pipeline.steps.neighbours import nearest_neighbours
 
 FaceId = Hashable
 ClusterId = Hashable
@@ -83,8 +83,13 @@ class AttachParams:
     when clustering would have merged it with the person's faces.
     """
 
-    max_distance: float = 0.55
-    margin: float = 0.04
+    max_distance: float = DLIB.attach_distance
+    margin: float = DLIB.attach_margin
+
+    @classmethod
+    def for_model(cls, model: EmbeddingModel) -> AttachParams:
+        """The distances measured for ``model``'s embeddings (the defaults are dlib's)."""
+        return cls(max_distance=model.attach_distance, margin=model.attach_margin)
 
 
 @dataclass(frozen=True)
@@ -180,50 +185,3 @@ def groups_of(labels: Sequence[int] | NDArray[np.int64]) -> dict[int, list[int]]
         if label != UNKNOWN:
             groups[int(label)].append(index)
     return dict(groups)
-
-
-@dataclass(frozen=True)
-class MergeSuggestion:
-    """Two clusters that look like one person; ``distance`` is their RMS face distance,
-    ``score`` in [0, 1] grows as they get closer (1 - distance / max_distance)."""
-
-    first: ClusterId
-    second: ClusterId
-    distance: float
-    score: float
-
-
-def merge_suggestions(
-    people: Mapping[ClusterId, PersonSample],
-    *,
-    kept_apart: Collection[frozenset[ClusterId]] = (),
-    max_distance: float = 0.6,
-    candidates_per_cluster: int = 5,
-) -> list[MergeSuggestion]:
-    """Pairs of clusters whose faces are close, most confident first.
-
-    Cheap centroids pick each cluster's nearest few clusters; only those pairs get the
-    mean pairwise distance of their samples. Never suggested: a pair the person kept apart
-    (``kept_apart``), or two clusters that appear in one photo (a person is once per photo).
-    """
-    ids = [cid for cid, sample in people.items() if len(sample.embeddings)]
-    if len(ids) < 2:
-        return []
-    centroids = np.stack([np.asarray(people[c].embeddings, dtype=np.float64).mean(0) for c in ids])
-    nearest = nearest_neighbours(centroids, k=candidates_per_cluster, radius=np.inf)
-    apart = {frozenset(pair) for pair in kept_apart}
-    seen: set[frozenset[ClusterId]] = set()
-    suggestions = []
-    for i, j in zip(nearest.source.tolist(), nearest.target.tolist(), strict=True):
-        first, second = ids[i], ids[j]
-        pair = frozenset((first, second))
-        if pair in seen or pair in apart:
-            continue
-        seen.add(pair)
-        if not set(people[first].photo_ids).isdisjoint(people[second].photo_ids):
-            continue
-        distance = rms_distance(people[first].embeddings, people[second].embeddings)
-        if distance <= max_distance:
-            suggestions.append(MergeSuggestion(first, second, distance, 1.0 - distance / max_distance))
-    suggestions.sort(key=lambda s: (s.distance, repr(s.first), repr(s.second)))
-    return suggestions

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from core.embedding_models import EmbeddingModel
 from pipeline.steps.assignment import AssignParams, Neighbour, NewFace, assign_faces
 from pipeline.steps.clustering import UNKNOWN, ClusterParams, cluster_faces
 from pipeline.steps.neighbours import near_any
@@ -41,6 +42,15 @@ class PipelineParams:
     # Faces below the quality gate never start or grow clusters in a recluster; with this
     # set they may still join an existing person by assignment (strong evidence only).
     assign_low_quality: bool = True
+
+    @classmethod
+    def for_model(cls, model: EmbeddingModel) -> PipelineParams:
+        """The distances measured for ``model``'s embeddings (the defaults are dlib's)."""
+        return cls(
+            cluster=ClusterParams.for_model(model),
+            assign=AssignParams.for_model(model),
+            attach=AttachParams.for_model(model),
+        )
 
 
 class Library:

@@ -38,7 +38,7 @@ from core.tables import Face, Photo, PhotoStatus, User
 from pipeline import runtime as runtime_module
 from pipeline.broker import setup_broker
 from pipeline.recovery import requeue_stale_photos
-from pipeline.runtime import embedder_identity
+from pipeline.runtime import embedding_model
 from tests.conftest import POSTGRES_ADMIN_URL, _truncate_all
 from tests.reliability import images
 from tests.reliability.conftest import FAULTS_REDIS_URL, open_library
@@ -116,7 +116,7 @@ def test_reindex_restores_identical_neighbours_after_the_index_is_deleted(
     shutil.copyfile(migrated_sqlite, database)
     settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{database}",
                         secret_key="test-secret-key-not-for-production")
-    model, dim = embedder_identity(settings)
+    model, dim = embedding_model(settings).identity
     sessions = make_session_factory(make_engine(settings.resolved_database_url()))
     rng = np.random.default_rng(5)
     owners = []
@@ -154,7 +154,7 @@ def test_reindex_restores_identical_neighbours_after_the_index_is_deleted(
 def _neighbours(settings: Settings, owners: list[uuid.UUID], queries: np.ndarray) -> dict[uuid.UUID, Any]:
     from core.vectors import open_vector_index
 
-    model, dim = embedder_identity(settings)
+    model, dim = embedding_model(settings).identity
     with open_vector_index(settings, model=model, dim=dim) as index:
         index.ensure()
         return {owner: [[(n.face_id, round(n.distance, 5)) for n in found]

@@ -34,7 +34,7 @@ from core.vectors import open_vector_index
 from pipeline.broker import setup_broker
 from pipeline.enqueue import enqueue_photos
 from pipeline.faces.matching import SAME_FACE_IOU, iou
-from pipeline.runtime import embedder_identity
+from pipeline.runtime import embedding_model
 from tests.conftest import fresh_database
 from tests.reliability.conftest import FAULTS_REDIS_URL
 
@@ -135,7 +135,7 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(
         duplicates = [pair for pair in combinations(boxes, 2) if iou(*pair) >= SAME_FACE_IOU]
         assert not duplicates, f"duplicate faces in {photo.file_name}"
 
-    model, dim = embedder_identity(settings)
+    model, dim = embedding_model(settings).identity
     with open_vector_index(settings, model=model, dim=dim) as index:
         index.ensure()
         assert index.count() == len(faces), "one vector point per face, none twice, none missing"

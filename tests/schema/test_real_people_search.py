@@ -14,7 +14,7 @@ from pipeline.people.recluster import recluster_owner
 from pipeline.runtime import Runtime
 from schema.context import Context, Services
 from schema.schema import schema
-from tests.pipeline.people.conftest import broker, dev_people, runtime  # noqa: F401 - fixtures used below
+from tests.pipeline.people.conftest import broker, dev_people, model_runtime  # noqa: F401 - fixtures used below
 from tests.pipeline.people.test_real_photos import _import, _name_by_majority
 from tests.schema.conftest import caller_for
 
@@ -42,7 +42,10 @@ def _search(services: Services, owner: User, names: list[str], match: str) -> se
     return {edge["node"]["fileName"] for edge in photos["edges"]}
 
 
-def test_all_and_any_on_real_faces(runtime: Runtime, owner: User, dev_people: Any, services: Services) -> None:  # noqa: F811
+def test_all_and_any_on_real_faces(
+    model_runtime: Runtime, owner: User, dev_people: Any, services: Services  # noqa: F811
+) -> None:
+    runtime = model_runtime
     photos = [p for person in dev_people.values() for p in person]
     stored = _import(runtime, owner, photos)
     recluster_owner(runtime, owner.id, force=True)

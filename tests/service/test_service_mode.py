@@ -32,7 +32,7 @@ from core.vectors import open_vector_index
 from facesort.evaluate import Library, read_labels, split_held_back
 from pipeline.enqueue import QUEUES
 from pipeline.faces.matching import iou
-from pipeline.runtime import embedder_identity
+from pipeline.runtime import embedding_model
 from schema.ids import encode_id
 from tests.conftest import create_database, drop_database
 from tests.service.harness import (
@@ -293,7 +293,7 @@ def test_every_face_is_in_the_vector_index_once_after_shutdown(service_run: Serv
     codes = {p.name: p.popen.returncode for p in service_run.service.processes}
     # All ended on SIGTERM within the grace time (uvicorn re-raises it: -15); none needed SIGKILL.
     assert all(code is not None and code != -signal.SIGKILL for code in codes.values()), codes
-    model, dim = embedder_identity(Settings())
+    model, dim = embedding_model(Settings()).identity
     faces = sum(len(v) for v in service_run.after_all.values())
     with open_vector_index(Settings(data_dir=service_run.data_dir), model=model, dim=dim) as index:
         assert index.count(service_run.owner_id) == faces

@@ -73,7 +73,8 @@ def test_index_photo_faces_reads_sql_and_is_idempotent(
         add_face(session, owner_id=owner.id, photo_id=other.id, embedding=vectors[2])
         photo_id, known_id, unknown_id, cluster_id = photo.id, known.id, unknown.id, cluster.id
     index = EdgeVectorIndex(tmp_path / "shard", "faces_dlib_resnet_v1_squarebox_128", DIM)
-    runtime = Runtime(settings=settings, sessions=sessions, blobs=open_blob_store(settings), _vectors=index)
+    dlib = settings.model_copy(update={"embedder": "dlib"})  # the factories' faces are dlib's
+    runtime = Runtime(settings=dlib, sessions=sessions, blobs=open_blob_store(settings), _vectors=index)
     try:
         index.ensure()
         assert index_photo_faces(runtime, photo_id) == 2

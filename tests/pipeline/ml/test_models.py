@@ -16,14 +16,14 @@ from tests.pipeline.ml.conftest import TEST_TORCH_THREADS
 
 def test_models_are_loaded_once_per_arguments(face_models: FaceModels) -> None:
     assert get_face_models(torch_threads=TEST_TORCH_THREADS) is face_models
-    assert face_models.embedding_model == "dlib_resnet_v1_squarebox"
-    assert face_models.embedding_dim == 128
+    assert face_models.embedding_model == "arcface_w600k_mbf"
+    assert face_models.embedding_dim == 512
     assert face_models.max_side == 1600
 
 
 def test_unknown_embedder_and_facenet_without_weights_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown embedder"):
-        get_face_models(embedder="arcface", torch_threads=TEST_TORCH_THREADS)
+        get_face_models(embedder="sface", torch_threads=TEST_TORCH_THREADS)
     with pytest.raises(ValueError, match="facenet_weights"):
         get_face_models(embedder="facenet", torch_threads=TEST_TORCH_THREADS)
 
@@ -32,7 +32,7 @@ def test_analyse_photo_returns_everything_the_actor_stores(face_models: FaceMode
     result = analyse_photo(face_models, (dev_set / "_group" / "facenet-pytorch_multiface.jpg").read_bytes())
     assert (result.width, result.height) == (1200, 630)
     assert len(result.faces) == 6
-    assert result.embeddings.shape == (6, 128)
+    assert result.embeddings.shape == (6, 512)
     for face in result.faces:
         assert face.embedding.dtype == np.float32
         assert Image.open(io.BytesIO(face.crop)).size == (160, 160)
@@ -46,7 +46,7 @@ def test_photo_without_faces_has_an_empty_result(face_models: FaceModels) -> Non
     data = io.BytesIO()
     Image.new("RGB", (640, 480), (30, 120, 200)).save(data, format="PNG")
     result = analyse_photo(face_models, data.getvalue())
-    assert result.faces == [] and result.embeddings.shape == (0, 128)
+    assert result.faces == [] and result.embeddings.shape == (0, 512)
 
 
 def test_batch_keeps_order_and_reports_bad_photos_in_place(face_models: FaceModels, dev_set: Path) -> None:

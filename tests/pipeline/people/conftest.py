@@ -22,8 +22,8 @@ from core.settings import Settings
 from core.tables import AssignedBy, OwnerJob, utcnow
 from core.vectors import EdgeVectorIndex, FacePoint
 from pipeline.broker import setup_broker
-from pipeline.runtime import Runtime
-from tests.pipeline.people.factories import DIM, add_face, add_photo
+from pipeline.runtime import Runtime, embedding_model
+from tests.pipeline.people.factories import add_face, add_photo
 
 
 @pytest.fixture
@@ -34,15 +34,31 @@ def broker(settings: Settings) -> Iterator[StubBroker]:
     made.close()
 
 
-@pytest.fixture
-def runtime(sessions: SessionFactory, settings: Settings, tmp_path: Path, broker: StubBroker) -> Iterator[Runtime]:
+def _runtime(sessions: SessionFactory, settings: Settings, path: Path, embedder: str) -> Iterator[Runtime]:
+    settings = settings.model_copy(update={"embedder": embedder})
+    dim = embedding_model(settings).dim
     made = Runtime(
         settings=settings, sessions=sessions, blobs=open_blob_store(settings),
-        _vectors=EdgeVectorIndex(tmp_path / "faces_test", "faces_test", DIM),
+        _vectors=EdgeVectorIndex(path / "faces_test", "faces_test", dim),
     )
     made.vectors().ensure()
     yield made
     made.close()
+
+
+@pytest.fixture
+def runtime(sessions: SessionFactory, settings: Settings, tmp_path: Path, broker: StubBroker) -> Iterator[Runtime]:
+    """For synthetic faces (tests.pipeline.people.factories): 128-d, on dlib's distance scale, so the
+    runtime's embedding, whose distances tune the people steps, is dlib's."""
+    yield from _runtime(sessions, settings, tmp_path, "dlib")
+
+
+@pytest.fixture
+def model_runtime(
+    sessions: SessionFactory, settings: Settings, tmp_path: Path, broker: StubBroker
+) -> Iterator[Runtime]:
+    """For faces the default models found in real photos."""
+    yield from _runtime(sessions, settings, tmp_path, Settings.model_fields["embedder"].default)
 
 
 def add_photo_faces(

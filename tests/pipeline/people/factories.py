@@ -10,8 +10,8 @@ from numpy.typing import NDArray
 from sqlmodel import Session
 
 from core.db import SessionFactory
+from core.embedding_models import DLIB
 from core.tables import AssignedBy, Face, FaceCluster, Photo, PhotoStatus
-from pipeline.embedding_models import DLIB
 
 DIM = 128
 
@@ -53,7 +53,7 @@ def add_face(
     vector = np.zeros(DIM, np.float32) if embedding is None else np.asarray(embedding, dtype=np.float32)
     face = Face(
         owner_id=owner_id, photo_id=photo_id, face_location={"x": 0, "y": 0, "width": 50, "height": 50},
-        face_embedding=vector.tobytes(), embedding_model=DLIB[0], embedding_dim=len(vector),
+        face_embedding=vector.tobytes(), embedding_model=DLIB.name, embedding_dim=len(vector),
         cluster_id=cluster_id, detection_confidence=0.99, quality=quality,
         assigned_by=assigned_by if cluster_id is not None or assigned_by == AssignedBy.user else AssignedBy.none,
     )
@@ -108,7 +108,7 @@ def bulk_unknown_faces(
                            "sha256": photo_id.hex, "status": PhotoStatus.done, "meta": {}})
         face_rows.append({"id": face_id, "owner_id": owner_id, "photo_id": photo_id, "face_location": {},
                           "face_embedding": np.asarray(vector, np.float32).tobytes(),
-                          "embedding_model": DLIB[0], "embedding_dim": len(vector),
+                          "embedding_model": DLIB.name, "embedding_dim": len(vector),
                           "detection_confidence": 0.99, "quality": 0.5, "quality_detail": {}})
     session.execute(sa.insert(Photo), photo_rows)
     session.execute(sa.insert(Face), face_rows)

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
+from core.embedding_models import DLIB
 from core.tables import User
-from pipeline.embedding_models import DLIB
 from pipeline.reindex import faces_of_other_models
 from pipeline.runtime import Runtime
 from tests.pipeline.people.factories import add_face, add_photo
@@ -31,5 +31,5 @@ def test_faces_of_an_earlier_model_are_counted_and_named_in_a_warning(
             session.add(face)
         session.commit()
     with caplog.at_level(logging.WARNING, logger="pipeline.reindex"):
-        assert faces_of_other_models(runtime) == {("dlib_resnet_v1", DLIB[1]): 2}
+        assert faces_of_other_models(runtime) == {("dlib_resnet_v1", DLIB.dim): 2}
     assert "2 by dlib_resnet_v1/128" in caplog.text and "facesort reindex --reembed" in caplog.text

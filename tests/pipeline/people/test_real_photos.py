@@ -24,6 +24,11 @@ from tests.pipeline.people.real_photos import DevPhoto, StoredPhoto, store_photo
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture
+def runtime(model_runtime: Runtime) -> Runtime:
+    return model_runtime
+
+
 def _import(runtime: Runtime, owner: User, photos: list[DevPhoto]) -> list[StoredPhoto]:
     stored = [store_photo(runtime, owner.id, photo) for photo in photos]
     assign_new_faces(runtime, [f for s in stored for f in s.face_ids])

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.embedding_models import BY_NAME, EmbeddingModel
 from pipeline.ml.images import ImageError
 from pipeline.ml.models import PhotoFaces, analyse_photos, get_face_models
 from pipeline.steps.evaluation import LabelledFaces, named_face_index
@@ -34,6 +35,12 @@ def read_dev_set(dev_set: Path) -> list[tuple[str, frozenset[str], bool]]:
             people = frozenset(row["persons"].split(";"))
             photos.append((f"_group/{row['path']}", people, row["all_faces_labeled"] == "yes"))
     return photos
+
+
+@pytest.fixture(scope="session")
+def dev_set_model() -> EmbeddingModel:
+    """The embedding of the default models, whose vectors dev_set_faces holds."""
+    return BY_NAME[get_face_models(torch_threads=TEST_TORCH_THREADS).embedding_model]
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ from pipeline.steps.reconcile import (
     PersonSample,
     attach_group,
     keep_cluster_ids,
-    merge_suggestions,
     plan_recluster,
     rms_distance,
 )
@@ -89,30 +88,3 @@ def test_no_attachment_to_a_person_already_in_the_group_photos_or_rejected():
     people = people_near({"mom": 0.1, "dad": 0.9})
     assert attach_group(GROUP, {"mom-photo"}, people, params=PARAMS) is None
     assert attach_group(GROUP, {"g1"}, people, excluded={"mom"}, params=PARAMS) is None
-
-
-def test_merge_suggestions_rank_the_closest_pair_first_and_honour_kept_apart():
-    base = np.zeros(128)
-    people = {
-        "a1": PersonSample(around(base, 6, 0.2, 1), {"p1"}),
-        "a2": PersonSample(around(base, 6, 0.2, 2), {"p2"}),  # same person as a1
-        "b": PersonSample(around(base + 0.45 * direction(5), 6, 0.2, 3), {"p3"}),
-        "far": PersonSample(around(base + 1.2 * direction(6), 6, 0.2, 4), {"p4"}),
-    }
-    suggestions = merge_suggestions(people, max_distance=0.6)
-    pairs = [frozenset((s.first, s.second)) for s in suggestions]
-    assert pairs[0] == frozenset(("a1", "a2"))
-    assert all("far" not in pair for pair in pairs)
-    assert [s.distance for s in suggestions] == sorted(s.distance for s in suggestions)
-    assert all(0 <= s.score <= 1 for s in suggestions)
-    kept_apart = merge_suggestions(people, kept_apart=[frozenset(("a1", "a2"))], max_distance=0.6)
-    assert frozenset(("a1", "a2")) not in [frozenset((s.first, s.second)) for s in kept_apart]
-
-
-def test_clusters_seen_in_one_photo_are_never_suggested():
-    base = np.zeros(128)
-    people = {
-        "a1": PersonSample(around(base, 5, 0.2, 1), {"p1", "shared"}),
-        "a2": PersonSample(around(base, 5, 0.2, 2), {"p2", "shared"}),
-    }
-    assert merge_suggestions(people) == []
