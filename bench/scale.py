@@ -1,8 +1,10 @@
 """How facesort's people path grows with the library: ``python -m bench.scale``.
 
-Synthetic libraries of 10k, 100k and 1M faces shaped like dlib's 128-d embeddings (the same
-model as ``bench.cluster``): a few thousand people, each a centre with faces scattered about
-it (same-person pairs about 0.4 apart, different people about 0.9), 90% of the faces already
+Synthetic libraries of 10k, 100k and 1M faces shaped like an embedding's (``--embedding``, the
+same model as ``bench.cluster``: ArcFace's 512-d unit vectors by default, same-person pairs about
+0.88 apart and different people about 1.41; or dlib's 128-d, 0.4 and 0.9), with that embedding's
+distances (core.embedding_models): a few thousand people, each a centre with faces scattered
+about it, 90% of the faces already
 in their person's cluster and 10% unknown faces of people not yet clustered. Two owners share
 the index (80% / 20%), so every search is filtered by owner as in the product.
 
@@ -43,17 +45,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from bench.cluster import synthetic_faces
+from bench.cluster import FaceShape, synthetic_faces
 from bench.proc import proc_kb
+from core.embedding_models import BY_SETTING
 from core.vectors import EdgeVectorIndex, FacePoint
 from pipeline.people.assign import NEIGHBOURS
-from pipeline.steps.assignment import Neighbour, NewFace, assign_faces
-from pipeline.steps.clustering import UNKNOWN, cluster_faces
+from pipeline.steps.assignment import AssignParams, Neighbour, NewFace, assign_faces
+from pipeline.steps.clustering import UNKNOWN, ClusterParams, cluster_faces
 
-DIMENSIONS = 128
 PEOPLE = 3_000  # "a few thousand" people in a library
-CENTRE_SPREAD = 0.9 / np.sqrt(2)  # |c1 - c2| ~ 0.9
-FACE_SPREAD = 0.3  # |face - centre| ~ 0.3, so same-person pairs ~ 0.42
 UNKNOWN_SHARE = 0.10
 MAIN_OWNER_SHARE = 0.8
 MAIN_OWNER = uuid.UUID(int=1)
@@ -82,17 +82,18 @@ class SizeResult:
 class Library:
     """The synthetic library: people's centres and a deterministic face generator."""
 
-    def __init__(self, n: int, seed: int = 0) -> None:
+    def __init__(self, n: int, embedding: str, seed: int = 0) -> None:
         self.n = n
         self.seed = seed
+        self.embedding = embedding
+        self.shape = FaceShape(embedding)
         rng = np.random.default_rng(seed)
-        self.centres = rng.normal(scale=CENTRE_SPREAD / np.sqrt(DIMENSIONS), size=(PEOPLE, DIMENSIONS))
+        self.centres = self.shape.centres(rng, PEOPLE)
         self.cluster_ids = [uuid.UUID(int=(1 << 64) + i) for i in range(PEOPLE)]
         self.known = n - int(n * UNKNOWN_SHARE)
 
     def face(self, rng: np.random.Generator, people: NDArray[np.int64]) -> NDArray[np.float32]:
-        noise = rng.normal(scale=FACE_SPREAD / np.sqrt(DIMENSIONS), size=(len(people), DIMENSIONS))
-        return (self.centres[people] + noise).astype(np.float32)
+        return self.shape.faces(rng, self.centres[people])
 
     def known_chunks(self) -> Any:
         """(face index start, embeddings, person) chunks of the clustered faces."""
@@ -104,7 +105,7 @@ class Library:
 
     def unknown_faces(self) -> tuple[NDArray[np.float32], list[int]]:
         """The unknown share: people not clustered yet (bench.cluster's mix of regulars and strangers)."""
-        embeddings, photos, _ = synthetic_faces(self.n - self.known, seed=self.seed + 2)
+        embeddings, photos, _ = synthetic_faces(self.n - self.known, seed=self.seed + 2, embedding=self.embedding)
         return embeddings, photos
 
 
@@ -125,7 +126,8 @@ def _points(start: int, embeddings: NDArray[np.float32], clusters: Sequence[uuid
 def build_index(library: Library, path: Path, result: SizeResult, *, exact: bool) -> EdgeVectorIndex:
     """The index as the product grows it: chunks of faces, each followed by ``optimize()`` (which
     does nothing below the adapter's threshold), as the recluster after each import does."""
-    index = EdgeVectorIndex(path, "faces_bench_128", DIMENSIONS, **({"optimize_min_points": 1 << 62} if exact else {}))
+    dim = library.shape.dim
+    index = EdgeVectorIndex(path, f"faces_bench_{dim}", dim, **({"optimize_min_points": 1 << 62} if exact else {}))
     index.ensure()
     upserting = optimizing = 0.0
 
@@ -177,7 +179,7 @@ def measure_assignment(index: EdgeVectorIndex, library: Library, photos: int) ->
         people = rng.choice(PEOPLE, size=int(rng.integers(1, 4)), replace=False)
         vectors = list(library.face(rng, people))
         clock = time.perf_counter()
-        decision = _assign_photo(index, vectors, photo)
+        decision = _assign_photo(index, vectors, photo, AssignParams.for_model(BY_SETTING[library.embedding]))
         seconds += time.perf_counter() - clock
         faces += len(vectors)
         for i, person in enumerate(people):
@@ -187,7 +189,9 @@ def measure_assignment(index: EdgeVectorIndex, library: Library, photos: int) ->
     return round(seconds * 1000 / faces, 2), round(right / faces, 4), round(wrong / faces, 4)
 
 
-def _assign_photo(index: EdgeVectorIndex, vectors: list[NDArray[np.float32]], photo: int) -> dict[Any, Any]:
+def _assign_photo(
+    index: EdgeVectorIndex, vectors: list[NDArray[np.float32]], photo: int, params: AssignParams
+) -> dict[Any, Any]:
     # pipeline.people.assign._search: nearest assigned faces, and nearest faces of anyone.
     assigned = index.search_batch(vectors, owner_id=MAIN_OWNER, limit=NEIGHBOURS, assigned_only=True)
     anyone = index.search_batch(vectors, owner_id=MAIN_OWNER, limit=NEIGHBOURS)
@@ -197,12 +201,12 @@ def _assign_photo(index: EdgeVectorIndex, vectors: list[NDArray[np.float32]], ph
         seen.update({n.face_id: n for n in second if n.face_id not in seen})
         neighbours = [Neighbour(n.cluster_id, n.distance) for n in seen.values() if n.cluster_id is not None]
         new_faces.append(NewFace(face_id=i, photo_id=photo, neighbours=neighbours))
-    return assign_faces(new_faces)
+    return assign_faces(new_faces, params=params)
 
 
 
 
-def _recluster_child(faces_file: str, queue: Any) -> None:
+def _recluster_child(faces_file: str, embedding: str, queue: Any) -> None:
     loaded = np.load(faces_file)
     embeddings, photos = loaded["embeddings"], loaded["photos"].tolist()
     # The high-water mark of this process's memory (not ru_maxrss, which keeps the parent's across
@@ -211,7 +215,7 @@ def _recluster_child(faces_file: str, queue: Any) -> None:
         Path("/proc/self/clear_refs").write_text("5")
     baseline = proc_kb("self", "status", "VmRSS:")
     clock = time.perf_counter()
-    labels = cluster_faces(embeddings, photo_ids=photos)
+    labels = cluster_faces(embeddings, photo_ids=photos, params=ClusterParams.for_model(BY_SETTING[embedding]))
     seconds = time.perf_counter() - clock
     peak = proc_kb("self", "status", "VmHWM:")
     clusters = len(set(labels.tolist()) - {UNKNOWN})
@@ -225,7 +229,7 @@ def measure_recluster(library: Library, folder: Path, result: SizeResult) -> Non
     np.savez(faces_file, embeddings=embeddings, photos=np.asarray(photos))
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    child = context.Process(target=_recluster_child, args=(str(faces_file), queue))
+    child = context.Process(target=_recluster_child, args=(str(faces_file), library.embedding, queue))
     child.start()
     faces, seconds, peak_mb, input_mb, clusters = queue.get()
     child.join()
@@ -240,7 +244,7 @@ def _samples(wanted: int, faces: int) -> int:
 
 def run_size(n: int, args: argparse.Namespace, log: Callable[[str], None]) -> SizeResult:
     result = SizeResult(faces=n)
-    library = Library(n)
+    library = Library(n, args.embedding)
     folder = Path(tempfile.mkdtemp(prefix=f"facesort-scale-{n}-", dir=args.tmp))
     try:
         if not args.recluster_only:
@@ -334,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--recluster-only", action="store_true", help="skip the vector index measurements")
     parser.add_argument("--tmp", type=Path, default=None, help="folder for the temporary shards")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--embedding", choices=["arcface", "dlib"], default="arcface", help="shape of the faces")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
