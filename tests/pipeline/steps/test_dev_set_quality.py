@@ -5,7 +5,8 @@ for their embedding (core.embedding_models; mean of seeds 0-2, with the second a
 each recluster, assignment by nearest faces as the product does: BCubed F1 0.9885, precision
 0.9954, pairwise F1 0.9815; real faces left unknown 0.9%; strangers (people seen once) put in a
 cluster 0%; "photos of NAME" precision 0.997, recall 0.988; held-back photos of people named
-automatically 99.4%, one wrong, a face the dev set labels Erdogan that is Abdullah Gul's), so a
+automatically 99.4%, one wrong: a photo labelled Erdogan whose face both embeddings put with the
+Abdullah Gul photos), so a
 regression fails here. (With dlib's embedding, the default until then: F1 0.982, unknown 2.0%,
 named 93.9%.)
 """
