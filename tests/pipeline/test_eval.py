@@ -52,19 +52,20 @@ def test_eval_scores_the_incremental_path(small_set: Path, tmp_path: Path) -> No
 def test_dev_set_quality_holds_its_floor(dev_set: Path, tmp_path: Path) -> None:
     """The product's incremental path on the whole dev set; floors a little under the measured run.
 
-    Measured (`facesort eval`, 4 batches, seed 0): BCubed P 0.993 R 0.971 F1 0.982, real faces
-    unknown 2.2% (people seen once count as strangers), strangers clustered 0%, photos of NAME
-    P 0.995 R 0.981, named automatically 94.3%.
+    Measured (`facesort eval`, 4 batches, seed 0, the ArcFace embedding): BCubed P 0.993 R 0.980
+    F1 0.987, real faces unknown 0.9% (people seen once count as strangers), strangers clustered 0%,
+    photos of NAME P 0.995 R 0.986, named automatically 100% (with dlib's: F1 0.985, unknown 1.8%,
+    named 96.2%).
     """
     report = evaluate(dev_set, batches=4, data_dir=tmp_path / "lib")
     assert report.bcubed["precision"] >= 0.99
-    assert report.bcubed["f1"] >= 0.97
-    assert report.unknown_share <= 0.035
+    assert report.bcubed["f1"] >= 0.98
+    assert report.unknown_share <= 0.02
     assert report.strangers_clustered_share <= 0.02
     assert report.photos_of_name["precision"] >= 0.99
-    assert report.photos_of_name["recall"] >= 0.97
-    assert report.auto_named_share >= 0.9
+    assert report.photos_of_name["recall"] >= 0.98
+    assert report.auto_named_share >= 0.96
     assert len(report.held_back_missed) == round((1 - report.auto_named_share) * report.auto_named_photos)
     # Photos whose person stayed unknown are listed; strangers staying unknown is right, so never listed.
     assert not any(line.startswith("_strangers/") for line in report.unknown_photos)
-    assert len(report.unknown_photos) <= 0.035 * report.labelled_faces + 1
+    assert len(report.unknown_photos) <= 0.02 * report.labelled_faces + 1
