@@ -252,9 +252,9 @@ def _assign_through_temp_table(
 
 
 def sample_faces(
-    session: Session, *, cluster_ids: Sequence[uuid.UUID], per_cluster: int, dim: int
+    session: Session, *, cluster_ids: Sequence[uuid.UUID], per_cluster: int, model: str, dim: int
 ) -> dict[uuid.UUID, tuple[NDArray[np.float32], list[uuid.UUID]]]:
-    """Up to ``per_cluster`` best faces of each cluster: their embeddings and photos."""
+    """Up to ``per_cluster`` best faces of each cluster embedded by ``model``: their embeddings and photos."""
     found: dict[uuid.UUID, list[tuple[uuid.UUID, bytes]]] = defaultdict(list)
     for part in chunks(list(cluster_ids)):
         rank = sa.func.row_number().over(
@@ -267,7 +267,9 @@ def sample_faces(
                 col(Face.face_embedding).label("embedding"),
                 rank.label("rank"),
             )
-            .where(col(Face.cluster_id).in_(part), col(Face.embedding_dim) == dim)
+            .where(
+                col(Face.cluster_id).in_(part), col(Face.embedding_model) == model, col(Face.embedding_dim) == dim
+            )
             .subquery()
         )
         query = sa.select(ranked.c.cluster_id, ranked.c.photo_id, ranked.c.embedding).where(
@@ -309,19 +311,22 @@ def load_faces(
     session: Session,
     *,
     owner_id: uuid.UUID,
+    model: str,
     dim: int,
     unknown: bool = False,
     cluster_ids: Sequence[uuid.UUID] = (),
     clusterable_only: bool = True,
     batch_size: int = 5000,
 ) -> FaceBatch:
-    """Faces of the owner: the unknown ones and/or the members of ``cluster_ids``; clusterable
-    ones only unless ``clusterable_only`` is false.
+    """Faces of the owner embedded by ``model``: the unknown ones and/or the members of
+    ``cluster_ids``; clusterable ones only unless ``clusterable_only`` is false. (Faces of another
+    model are not comparable with these: a release that changed the embedding leaves them out
+    until `facesort reindex --reembed`.)
 
     Streams rows (``yield_per``) straight into one float32 array, so 100k faces cost about
     their embeddings (51 MB at 128-d) and never a Python object per float.
     """
-    base = _embedding_rows(owner_id, dim)
+    base = _embedding_rows(owner_id, model, dim)
     if clusterable_only:
         base = base.where(col(Face.clusterable).is_(True))
     queries = []
@@ -332,17 +337,22 @@ def load_faces(
     return _stream(session, queries, dim, batch_size)
 
 
-def placed_faces(session: Session, *, owner_id: uuid.UUID, dim: int, since: datetime | None) -> FaceBatch:
-    """The owner's faces in a cluster, only those placed or moved since ``since`` when given."""
-    query = _embedding_rows(owner_id, dim).where(col(Face.cluster_id).is_not(None))
+def placed_faces(
+    session: Session, *, owner_id: uuid.UUID, model: str, dim: int, since: datetime | None
+) -> FaceBatch:
+    """The owner's faces embedded by ``model`` in a cluster, only those placed or moved since
+    ``since`` when given."""
+    query = _embedding_rows(owner_id, model, dim).where(col(Face.cluster_id).is_not(None))
     if since is not None:
         query = query.where(col(Face.updated_at) >= since)
     return _stream(session, [query], dim, 5000)
 
 
-def _embedding_rows(owner_id: uuid.UUID, dim: int) -> sa.Select[*tuple[Any, ...]]:
+def _embedding_rows(owner_id: uuid.UUID, model: str, dim: int) -> sa.Select[*tuple[Any, ...]]:
     columns = (Face.id, Face.photo_id, Face.cluster_id, Face.assigned_by, Face.face_embedding)
-    return sa.select(*(col(c) for c in columns)).where(col(Face.owner_id) == owner_id, col(Face.embedding_dim) == dim)
+    return sa.select(*(col(c) for c in columns)).where(
+        col(Face.owner_id) == owner_id, col(Face.embedding_model) == model, col(Face.embedding_dim) == dim
+    )
 
 
 def _stream(session: Session, queries: Sequence[sa.Select[*tuple[Any, ...]]], dim: int, batch_size: int) -> FaceBatch:
@@ -379,14 +389,17 @@ def common_embedding(session: Session, *, owner_id: uuid.UUID) -> tuple[str, int
 
 
 def cluster_sums(
-    session: Session, *, owner_id: uuid.UUID, dim: int, batch_size: int = 5000
+    session: Session, *, owner_id: uuid.UUID, model: str, dim: int, batch_size: int = 5000
 ) -> tuple[list[uuid.UUID], NDArray[np.float64], NDArray[np.int64]]:
-    """Sum of embeddings and face count per cluster of the owner, streamed (for centroids)."""
+    """Sum of the ``model`` embeddings and their count per cluster of the owner, streamed (for centroids)."""
     index: dict[uuid.UUID, int] = {}
     sums: list[NDArray[np.float64]] = []
     counts: list[int] = []
     query = select(Face.cluster_id, Face.face_embedding).where(
-        Face.owner_id == owner_id, col(Face.cluster_id).is_not(None), Face.embedding_dim == dim
+        Face.owner_id == owner_id,
+        col(Face.cluster_id).is_not(None),
+        Face.embedding_model == model,
+        Face.embedding_dim == dim,
     )
     result = session.execute(query.execution_options(yield_per=batch_size))
     for rows in result.partitions():

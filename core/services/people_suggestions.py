@@ -53,7 +53,7 @@ def merge_suggestions(
         if max_distance is None:
             max_distance = measured_for(model, dim).suggestion_distance
         clusters = {c.id: c for c in cluster_repo.clusters_of_owner(session, owner_id=owner_id) if not c.hidden}
-        ids, sums, counts = face_repo.cluster_sums(session, owner_id=owner_id, dim=dim)
+        ids, sums, counts = face_repo.cluster_sums(session, owner_id=owner_id, model=model, dim=dim)
         keep = [i for i, cluster_id in enumerate(ids) if cluster_id in clusters]
         ids = [ids[i] for i in keep]
         centroids = (sums[keep] / counts[keep, None]).astype(np.float32) if keep else np.empty((0, dim), np.float32)

@@ -146,18 +146,16 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _recluster(runtime: Runtime, owner_id: uuid.UUID, params: ReclusterParams) -> ReclusterReport:
+    # Only the configured model's faces: its distances mean nothing between another model's vectors.
+    model, dim = embedding_model(runtime.settings).identity
     with transaction(runtime.sessions) as session:
-        common = face_repo.common_embedding(session, owner_id=owner_id)
-        if common is None:
-            return ReclusterReport(status="done")
-        _, dim = common
-        batch = face_repo.load_faces(session, owner_id=owner_id, dim=dim, unknown=True)
+        batch = face_repo.load_faces(session, owner_id=owner_id, model=model, dim=dim, unknown=True)
     report = ReclusterReport(status="done", faces=len(batch.ids))
     if len(batch.ids) < params.cluster.min_cluster_size:
         return report
     labels = cluster_faces(batch.embeddings, photo_ids=batch.photo_ids, params=params.cluster)
     groups = groups_of(labels)
-    attached = _attach_groups(runtime.sessions, owner_id, dim, batch, groups, params) if groups else {}
+    attached = _attach_groups(runtime.sessions, owner_id, (model, dim), batch, groups, params) if groups else {}
     plan = plan_recluster(batch.ids, labels, {}, attached=attached)
     report.attached_groups = len(plan.attached)
     written, created = _apply(runtime, owner_id, plan, params.cluster.min_cluster_size)
@@ -171,15 +169,14 @@ def _assign_again(runtime: Runtime, owner_id: uuid.UUID, params: AssignParams, *
     Only those: a face's assignment can only change when a face within the assignment distance
     joined a cluster, so the rest are not searched again (a big library has many unknown faces).
     """
+    model, dim = embedding_model(runtime.settings).identity
     with transaction(runtime.sessions) as session:
-        common = face_repo.common_embedding(session, owner_id=owner_id)
-        if common is None:
-            return 0
-        _, dim = common
-        unknown = face_repo.load_faces(session, owner_id=owner_id, dim=dim, unknown=True, clusterable_only=False)
+        unknown = face_repo.load_faces(
+            session, owner_id=owner_id, model=model, dim=dim, unknown=True, clusterable_only=False
+        )
         if not unknown.ids:
             return 0
-        placed = face_repo.placed_faces(session, owner_id=owner_id, dim=dim, since=since)
+        placed = face_repo.placed_faces(session, owner_id=owner_id, model=model, dim=dim, since=since)
     near = near_any(unknown.embeddings, placed.embeddings, radius=params.max_distance)
     retry = [unknown.ids[i] for i in np.flatnonzero(near)]
     if not retry:
@@ -190,22 +187,25 @@ def _assign_again(runtime: Runtime, owner_id: uuid.UUID, params: AssignParams, *
 def _attach_groups(
     sessions: SessionFactory,
     owner_id: uuid.UUID,
-    dim: int,
+    embedding: tuple[str, int],
     batch: face_repo.FaceBatch,
     groups: dict[int, list[int]],
     params: ReclusterParams,
 ) -> dict[int, uuid.UUID]:
     """Which new groups are clearly an existing cluster (named or not)."""
     labels = sorted(groups)
+    model, dim = embedding
     with transaction(sessions) as session:
-        cluster_ids, sums, counts = face_repo.cluster_sums(session, owner_id=owner_id, dim=dim)
+        cluster_ids, sums, counts = face_repo.cluster_sums(session, owner_id=owner_id, model=model, dim=dim)
         if not cluster_ids:
             return {}
         centroids = (sums / counts[:, None]).astype(np.float32)
         group_centroids = np.stack([batch.embeddings[groups[label]].mean(axis=0) for label in labels])
         nearest = nearest_clusters(group_centroids, centroids, k=params.candidates)
         candidates = sorted({cluster_ids[j] for row in nearest for j in row})
-        samples = face_repo.sample_faces(session, cluster_ids=candidates, per_cluster=params.person_sample, dim=dim)
+        samples = face_repo.sample_faces(
+            session, cluster_ids=candidates, per_cluster=params.person_sample, model=model, dim=dim
+        )
         group_faces = [batch.ids[i] for label in labels for i in groups[label]]
         rejected = face_repo.rejected_clusters(session, face_ids=group_faces)
         in_photos = face_repo.clusters_in_photos(

@@ -14,6 +14,7 @@ from core.settings import Settings
 from core.tables import AssignedBy
 from facesort.evaluate import Library, labelled_faces, read_labels
 from pipeline import runtime as runtime_module
+from pipeline.people.recluster import recluster_owner
 from pipeline.reindex import faces_of_other_models, reindex
 
 pytestmark = pytest.mark.slow
@@ -57,6 +58,10 @@ def test_a_dlib_library_moves_to_arcface_with_its_names_and_corrections(
         monkeypatch.setenv("FACESORT_EMBEDDER", "arcface")  # the upgrade
         library.runtime = runtime_module.configure(Settings(data_dir=tmp_path / "data"))
         assert faces_of_other_models(library.runtime) == {DLIB.identity: len(before)}
+        # Before the re-embedding, a recluster (after an import, say) leaves dlib's faces alone: ArcFace's
+        # distances mean nothing between them (its link distance would join anyone on dlib's scale).
+        recluster_owner(library.runtime, library.owner.id, force=True)
+        assert {f.id: f.cluster_id for f in library.faces()} == before
         assert reindex(library.runtime, reembed=True) == len(before)
 
         after = library.faces()
