@@ -62,8 +62,11 @@ class UnassignedFace:
     embedding: NDArray[np.float32]
 
 
-def unassigned_faces(session: Session, *, face_ids: Sequence[uuid.UUID]) -> list[UnassignedFace]:
-    """Faces among ``face_ids`` that automatic assignment may place: no cluster, no one's decision.
+def unassigned_faces(
+    session: Session, *, face_ids: Sequence[uuid.UUID], model: str, dim: int
+) -> list[UnassignedFace]:
+    """Faces among ``face_ids`` that automatic assignment may place: no cluster, no one's decision,
+    embedded by ``model`` (the one the vector index holds; another model's wait for a re-embedding).
 
     Low-quality faces included: they never start or grow a cluster in a recluster, but a whole
     cluster of good faces is strong enough evidence to place them.
@@ -74,6 +77,8 @@ def unassigned_faces(session: Session, *, face_ids: Sequence[uuid.UUID]) -> list
             col(Face.id).in_(part),
             col(Face.cluster_id).is_(None),
             Face.assigned_by == AssignedBy.none,
+            Face.embedding_model == model,
+            Face.embedding_dim == dim,
         )
         for face_id, owner_id, photo_id, data in session.exec(query):
             found.append(UnassignedFace(face_id, owner_id, photo_id, decode_embedding(data)))

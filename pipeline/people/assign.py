@@ -49,9 +49,10 @@ def assign_new_faces(
     (the recluster's own second assignment, which must not ask for another run).
     """
     report = AssignReport()
-    params = params or AssignParams.for_model(embedding_model(runtime.settings))
+    embedding = embedding_model(runtime.settings)
+    params = params or AssignParams.for_model(embedding)
     with transaction(runtime.sessions) as session:
-        faces = face_repo.unassigned_faces(session, face_ids=face_ids)
+        faces = face_repo.unassigned_faces(session, face_ids=face_ids, model=embedding.name, dim=embedding.dim)
     by_owner: dict[uuid.UUID, list[face_repo.UnassignedFace]] = defaultdict(list)
     for face in faces:
         by_owner[face.owner_id].append(face)

@@ -14,6 +14,7 @@ from core.settings import Settings
 from core.tables import AssignedBy
 from facesort.evaluate import Library, labelled_faces, read_labels
 from pipeline import runtime as runtime_module
+from pipeline.people.assign import assign_new_faces
 from pipeline.people.recluster import recluster_owner
 from pipeline.reindex import faces_of_other_models, reindex
 
@@ -61,6 +62,8 @@ def test_a_dlib_library_moves_to_arcface_with_its_names_and_corrections(
         # Before the re-embedding, a recluster (after an import, say) leaves dlib's faces alone: ArcFace's
         # distances mean nothing between them (its link distance would join anyone on dlib's scale).
         recluster_owner(library.runtime, library.owner.id, force=True)
+        # Nor does assignment (a job queued before the upgrade, say) search the new index with them.
+        assert assign_new_faces(library.runtime, list(before)).assigned == {}
         assert {f.id: f.cluster_id for f in library.faces()} == before
         assert reindex(library.runtime, reembed=True) == len(before)
 
