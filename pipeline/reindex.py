@@ -58,7 +58,7 @@ def faces_of_other_models(runtime: Runtime) -> dict[tuple[str, int], int]:
     with runtime.sessions() as session:
         rows = session.exec(
             select(Face.embedding_model, Face.embedding_dim, sa.func.count())
-            .where(sa.or_(Face.embedding_model != model, Face.embedding_dim != dim))
+            .where(sa.or_(col(Face.embedding_model) != model, col(Face.embedding_dim) != dim))
             .group_by(col(Face.embedding_model), col(Face.embedding_dim))
         ).all()
     others = {(name, size): int(count) for name, size, count in rows}

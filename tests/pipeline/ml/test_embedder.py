@@ -27,25 +27,30 @@ from pipeline.ml.embedder import (
     predictor_box,
     similarity_to,
 )
-from pipeline.ml.images import load_image
-from pipeline.ml.models import FaceModels
+from pipeline.ml.images import LoadedImage, load_image
+from pipeline.ml.models import AnalysedFace, FaceModels
 from pipeline.runtime import embedding_model
-from pipeline.steps.evaluation import named_face_index
 from tests.pipeline.ml.conftest import LabelledPhoto
+from tests.pipeline.steps.conftest import labelled_face_index
 
 MAX_PIXELS = 100_000_000
 
 
-def labelled_face(photo: LabelledPhoto) -> np.ndarray:
-    """The embedding of the photo's labelled person (the rule `facesort eval` uses)."""
-    faces = photo.faces.faces
-    boxes = [(f.detection.x, f.detection.y, f.detection.width, f.detection.height) for f in faces]
-    return faces[named_face_index(boxes, photo.faces.width, photo.faces.height)].embedding
+def labelled_face(photo: LabelledPhoto) -> AnalysedFace:
+    """The face of the photo's labelled person (the rule `facesort eval` uses)."""
+    return photo.faces.faces[labelled_face_index(photo.faces)]
 
 
 @pytest.fixture(scope="module")
 def dlib_embedder() -> DlibEmbedder:
     return DlibEmbedder()
+
+
+@pytest.fixture(scope="module")
+def two_people(face_models: FaceModels, dev_set: Path) -> tuple[LoadedImage, list[Detection]]:
+    """A photo of Obama and Biden, decoded as the detector sees it, and their two faces."""
+    image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_pixels=MAX_PIXELS)
+    return image, face_models.detector.detect(image)
 
 
 def pair_distances(photos: list[LabelledPhoto], vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +66,7 @@ def pair_distances(photos: list[LabelledPhoto], vectors: np.ndarray) -> tuple[np
 def test_same_person_is_closer_than_different_people(analysed_dev_set: list[LabelledPhoto]) -> None:
     photos = [photo for photo in analysed_dev_set if photo.faces.faces]
     assert len(photos) == 320
-    same, distances = pair_distances(photos, np.stack([labelled_face(photo) for photo in photos]))
+    same, distances = pair_distances(photos, np.stack([labelled_face(photo).embedding for photo in photos]))
     # Measured: ROC AUC 0.9933; at the link distance 96.5% of same-person pairs are closer and 99.97%
     # of other pairs are not.
     assert roc_auc_score(same, -distances) >= 0.99
@@ -77,10 +82,7 @@ def test_dlib_separates_the_dev_sets_people_too(
     vectors = []
     for photo in photos:
         image = load_image((dev_set / photo.path).read_bytes(), max_side=face_models.max_side, max_pixels=MAX_PIXELS)
-        faces = photo.faces.faces
-        boxes = [(f.detection.x, f.detection.y, f.detection.width, f.detection.height) for f in faces]
-        named = faces[named_face_index(boxes, photo.faces.width, photo.faces.height)].detection
-        vectors.append(dlib_embedder.embed(image.pixels, [named], scale=image.scale)[0])
+        vectors.append(dlib_embedder.embed(image.pixels, [labelled_face(photo).detection], scale=image.scale)[0])
     same, distances = pair_distances(photos, np.stack(vectors))
     assert roc_auc_score(same, -distances) >= 0.99
     # dlib's documented threshold (0.6) still splits most pairs the right way.
@@ -88,12 +90,13 @@ def test_dlib_separates_the_dev_sets_people_too(
     assert (distances[~same] >= 0.6).mean() > 0.99
 
 
-def test_arcface_embedding_shape_model_name_and_unit_length(face_models: FaceModels, dev_set: Path) -> None:
+def test_arcface_embedding_shape_model_name_and_unit_length(
+    face_models: FaceModels, two_people: tuple[LoadedImage, list[Detection]]
+) -> None:
     embedder = face_models.embedder
     assert isinstance(embedder, ArcfaceEmbedder) and isinstance(embedder, Embedder)
     assert (embedder.name, embedder.dim) == ("arcface_w600k_mbf", 512)
-    image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_pixels=MAX_PIXELS)
-    faces = face_models.detector.detect(image)
+    image, faces = two_people
     vectors = embedder.embed(image.pixels, faces, scale=image.scale)
     assert vectors.shape == (2, 512) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
@@ -112,9 +115,10 @@ def test_arcface_embedding_does_not_depend_on_the_decoded_resolution(face_models
     assert np.linalg.norm(at_full - at_small, axis=1).max() < 0.2  # measured 0.06; one person is under 0.88
 
 
-def test_arcface_chips_put_the_five_points_on_the_template(face_models: FaceModels, dev_set: Path) -> None:
-    image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_pixels=MAX_PIXELS)
-    faces = face_models.detector.detect(image)
+def test_arcface_chips_put_the_five_points_on_the_template(
+    face_models: FaceModels, two_people: tuple[LoadedImage, list[Detection]]
+) -> None:
+    image, faces = two_people
     assert isinstance(face_models.embedder, ArcfaceEmbedder)
     chips = face_models.embedder.chips(image.pixels, faces, scale=image.scale)
     assert [chip.shape for chip in chips] == [(112, 112, 3)] * 2
@@ -144,12 +148,11 @@ def test_the_arcface_model_is_the_measured_file_and_a_missing_one_is_named(tmp_p
 
 
 def test_dlib_embedding_shape_and_model_name(
-    face_models: FaceModels, dlib_embedder: DlibEmbedder, dev_set: Path
+    dlib_embedder: DlibEmbedder, two_people: tuple[LoadedImage, list[Detection]]
 ) -> None:
     assert isinstance(dlib_embedder, Embedder)
     assert (dlib_embedder.name, dlib_embedder.dim) == ("dlib_resnet_v1_squarebox", 128)
-    image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_pixels=MAX_PIXELS)
-    faces = face_models.detector.detect(image)
+    image, faces = two_people
     vectors = dlib_embedder.embed(image.pixels, faces, scale=image.scale)
     assert vectors.shape == (2, 128) and vectors.dtype == np.float32
     assert np.linalg.norm(vectors[0] - vectors[1]) > 0.6  # Obama and Biden
@@ -157,10 +160,9 @@ def test_dlib_embedding_shape_and_model_name(
 
 
 def test_dlib_chips_are_aligned_upright_faces(
-    dev_set: Path, face_models: FaceModels, dlib_embedder: DlibEmbedder
+    dlib_embedder: DlibEmbedder, two_people: tuple[LoadedImage, list[Detection]]
 ) -> None:
-    image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_pixels=MAX_PIXELS)
-    faces = face_models.detector.detect(image)
+    image, faces = two_people
     chips = dlib_embedder.chips(image.pixels, faces, scale=image.scale)
     assert [chip.shape for chip in chips] == [(150, 150, 3)] * 2
     # dlib's chip is the face box grown by the padding (0.25 on each side), rotated upright:
@@ -220,11 +222,10 @@ def test_facenet_missing_weights_say_where_they_were_expected(tmp_path: Path) ->
 
 
 def test_dlib_flip_average_stays_close_to_the_plain_descriptor(
-    face_models: FaceModels, dlib_embedder: DlibEmbedder, dev_set: Path
+    dlib_embedder: DlibEmbedder, two_people: tuple[LoadedImage, list[Detection]]
 ) -> None:
     """The optional mirror average (off by default: +0.0006 AUC for twice the time)."""
-    image = load_image((dev_set / "_group" / "fr_two_people.jpg").read_bytes(), max_pixels=MAX_PIXELS)
-    faces = face_models.detector.detect(image)
+    image, faces = two_people
     plain = dlib_embedder.embed(image.pixels, faces, scale=image.scale)
     mirrored = DlibEmbedder(flip=True).embed(image.pixels, faces, scale=image.scale)
     assert mirrored.shape == plain.shape == (2, 128)
