@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -42,6 +43,12 @@ class GraphQLApp(GraphQL[Context, None]):
                 await response(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        """orjson: a page's answer (tens of kilobytes) in a tenth of the json module's time. Text,
+        not bytes, so that subscriptions still send text frames; a NaN or infinity, which JSON
+        cannot hold, becomes null (graphql-core never lets one into an answer)."""
+        return orjson.dumps(data).decode()
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> Context:
         client = request.client

@@ -11,8 +11,10 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from schema.context import Info
 from schema.errors import PublicError
 from schema.ids import from_opaque, to_opaque
+from schema.lookahead import selects
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -57,9 +59,17 @@ class Page:
     def fetch(self) -> int:
         return self.limit + 1
 
+    def shows_all(self, fetched: int) -> bool:
+        """Whether a first page that fetched ``fetched`` rows holds the whole list (its count)."""
+        return not self.offset and fetched <= self.limit
+
+
+# The cursors of the first pages' positions, made once (a page makes one per edge).
+_CURSORS = [to_opaque(f"o:{index}") for index in range(2 * MAX_PAGE_SIZE)]
+
 
 def cursor_for(index: int) -> str:
-    return to_opaque(f"o:{index}")
+    return _CURSORS[index] if 0 <= index < len(_CURSORS) else to_opaque(f"o:{index}")
 
 
 def page_of(first: int | None, after: str | None, *, default: int = DEFAULT_PAGE_SIZE) -> Page:
@@ -94,6 +104,12 @@ def connection(
         end_cursor=edges[-1].cursor if edges else None,
     )
     return Connection(edges=edges, page_info=info, _count=count)
+
+
+def wants_total(info: Info) -> bool:
+    """Whether the query asks the connection ``info`` resolves for its ``totalCount``: a resolver
+    then counts in the page's own read (one trip to the worker thread, not two)."""
+    return selects(info.selected_fields, info.field_name, "totalCount")
 
 
 def known_count(total: int) -> Callable[[], Awaitable[int]]:

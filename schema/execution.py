@@ -71,6 +71,29 @@ def _is_strawberry_object(cls: type) -> bool:
             and not hasattr(cls, "__await__"))
 
 
+class _LazyInfo(Info):
+    """Strawberry's Info with the context at hand: graphql-core's resolve info (the path, the field
+    nodes, the variables...) is built when a resolver first reads more than the context. Most
+    resolvers read only the context (their loaders), and a page calls them hundreds of times."""
+
+    context: Any = None  # an instance attribute here, where Info's is a property (a call a read)
+
+    def __init__(self, context: Any, field: Any, build: Callable[[], GraphQLResolveInfo[Any]]) -> None:
+        self.context = context
+        self._field = field
+        self._build = build
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "_raw_info":
+            raise AttributeError(name)
+        raw = self._raw_info = self._build()
+        return raw
+
+
+# ``Path(prev, key, typename)`` without the named tuple's Python ``__new__``: a page makes hundreds.
+_new_path = tuple.__new__
+
+
 # Python classes seen as values, and whether they are plain Strawberry objects.
 _STRAWBERRY_OBJECT: dict[type, bool] = {}
 
@@ -106,11 +129,13 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         # grouped field sets are memoized (and kept) for the whole execution, so their ids are stable
         self._plans: dict[int, tuple[GroupedFieldSet, FieldPlan]] = {}
-        self._collected: dict[int, tuple[FieldDetailsList, Any]] = {}  # a field's sub-fields, by its details
+        # a field's sub-fields (and their plan, when none is deferred), by its details
+        self._collected: dict[int, tuple[FieldDetailsList, GroupedFieldSet, Any, FieldPlan | None]] = {}
         self._fast = self.middleware_manager is None or not self.middleware_manager.middlewares
         strawberry_schema = (self.schema.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
         self._info_class: Callable[..., Any] = (
             strawberry_schema.config.info_class if strawberry_schema is not None else Info)
+        self._lazy_info = self._info_class is Info
 
     def _fields_of(self, type_name: str) -> tuple[dict[str, PlainField], dict[str, SimpleResolver]]:
         cached = FastExecutionContext._plain
@@ -146,6 +171,11 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         planned = self._plans.get(id(grouped_field_set))
         plan = planned[1] if planned is not None and planned[0] is grouped_field_set else self._plan(
             parent_type, grouped_field_set)
+        return self._run_plan(parent_type, source_value, path, plan, position_context)
+
+    def _run_plan(self, parent_type: GraphQLObjectType, source_value: Any, path: Path | None, plan: FieldPlan,
+                  position_context: Any) -> Any:
+        """``execute_fields`` with the grouped field set's plan at hand."""
         results: dict[str, Any] = {}
         pending: list[str] = []
         is_awaitable = self.is_awaitable
@@ -170,15 +200,28 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         results[response_name] = None
                         continue
                     elif value is not None and value is not Undefined:
-                        result = self._complete_plain_object(field, field_details_list,
-                                                             Path(path, response_name, parent_type.name), value,
-                                                             position_context)
+                        field_path = _new_path(Path, (path, response_name, parent_type.name))
+                        collected = self._collected.get(id(field_details_list))
+                        if collected is None or collected[0] is not field_details_list or collected[3] is None or (
+                                position_context is not None):
+                            result = self._complete_plain_object(field, field_details_list, field_path, value,
+                                                                 position_context)
+                        else:  # the sub-fields' plan at hand: _complete_plain_object in one step
+                            try:
+                                result = self._run_plan(field.object_type, value, field_path, collected[3], None)
+                            except Exception as raw_error:  # noqa: BLE001 - as _complete_plain_object handles it
+                                self.handle_field_error(raw_error, field.return_type, field_details_list, field_path)
+                                result = None
+                            if type(result) is not dict and is_awaitable(result):
+                                result = self._settle(result, field.return_type, field_details_list, field_path)
                 if resolver is not None:
                     result = self._execute_resolver(resolver, parent_type, source_value, field_details_list, nodes,
-                                                    Path(path, response_name, parent_type.name), position_context)
+                                                    _new_path(Path, (path, response_name, parent_type.name)),
+                                                    position_context)
                 elif result is Undefined:
                     result = self.execute_field(parent_type, source_value, field_details_list,
-                                                Path(path, response_name, parent_type.name), position_context)
+                                                _new_path(Path, (path, response_name, parent_type.name)),
+                                                position_context)
                     if result is Undefined:
                         continue
                 results[response_name] = result
@@ -201,20 +244,43 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _execute_resolver(self, resolver: SimpleResolver, parent_type: GraphQLObjectType, source: Any,
                           field_details_list: FieldDetailsList, nodes: list[FieldNode], path: Path,
                           position_context: Any) -> Any:
-        """``execute_field`` with the resolver called directly, as Strawberry would call it."""
+        """``execute_field`` with the resolver called directly, as Strawberry would call it. The
+        resolve info is built only when something reads more of it than the context; an object, or
+        a list of objects, goes straight to its sub-fields."""
         field_def = resolver.field_def
         return_type = field_def.type
-        info = self.build_resolve_info(field_def, nodes, parent_type, path)
+
+        def resolve_info() -> GraphQLResolveInfo[Any]:
+            return self.build_resolve_info(field_def, nodes, parent_type, path)
+
         try:
-            kwargs: dict[str, Any] = dict.fromkeys(resolver.source_names, source)
+            kwargs: dict[str, Any] = dict.fromkeys(resolver.source_names, source) if resolver.source_names else {}
             if resolver.info_name is not None:
-                kwargs[resolver.info_name] = self._info_class(_raw_info=info, _field=resolver.definition)
+                kwargs[resolver.info_name] = (
+                    _LazyInfo(self.context_value, resolver.definition, resolve_info) if self._lazy_info
+                    else self._info_class(_raw_info=resolve_info(), _field=resolver.definition))
             result = resolver.call(source, **kwargs) if resolver.source_first else resolver.call(**kwargs)
-            if self.is_awaitable(result):
-                return self.complete_awaitable_value(return_type, field_details_list, info, path, result,
-                                                     position_context)
-            completed = self.complete_value(return_type, field_details_list, info, path, result, position_context)
-            if type(completed) is not dict and self.is_awaitable(completed):
+            shape = _SHAPES.get(return_type, Undefined)
+            if shape is Undefined:
+                shape = _SHAPES[return_type] = _shape_of(return_type)
+            completed: Any = Undefined
+            if shape is not None and self._fast:
+                object_type, item_type = shape
+                if item_type is None:
+                    if result is None and return_type is object_type:  # nullable
+                        return None
+                    if _STRAWBERRY_OBJECT.get(type(result)) or self._is_object(result):
+                        completed = self._subfields(object_type, field_details_list, path, result, position_context)
+                elif type(result) is list and not field_details_list[0].node.directives:  # no @stream
+                    completed = self._complete_object_list(item_type, object_type, field_details_list, resolve_info,
+                                                           path, result, position_context)
+            if completed is Undefined:
+                info = resolve_info()
+                if self.is_awaitable(result):
+                    return self.complete_awaitable_value(return_type, field_details_list, info, path, result,
+                                                         position_context)
+                completed = self.complete_value(return_type, field_details_list, info, path, result, position_context)
+            if type(completed) is not dict and type(completed) is not list and self.is_awaitable(completed):
                 return self._settle(completed, return_type, field_details_list, path)
         except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
             self.handle_field_error(raw_error, return_type, field_details_list, path)
@@ -254,13 +320,15 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """``collect_and_execute_subfields``, in one step when nothing is deferred."""
         collected = self._collected.get(id(field_details_list))  # one object type per field (never abstract)
         if collected is None or collected[0] is not field_details_list:
-            collected = (field_details_list, self.collect_subfields(object_type, field_details_list))
+            grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+            plan = None if new_defer_usages or not self._fast else self._plan(object_type, grouped_field_set)
+            collected = (field_details_list, grouped_field_set, new_defer_usages, plan)
             self._collected[id(field_details_list)] = collected
-        grouped_field_set, new_defer_usages, _ = collected[1]
-        if new_defer_usages or position_context is not None:
-            return self.execute_collected_subfields(object_type, value, path, grouped_field_set, new_defer_usages,
-                                                    position_context)
-        return self.execute_fields(object_type, value, path, grouped_field_set, None)
+        _, grouped_field_set, new_defer_usages, plan = collected
+        if plan is not None and position_context is None:
+            return self._run_plan(object_type, value, path, plan, None)
+        return self.execute_collected_subfields(object_type, value, path, grouped_field_set, new_defer_usages,
+                                                position_context)
 
     def complete_value(
         self,
@@ -281,8 +349,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if _STRAWBERRY_OBJECT.get(type(result)) or self._is_object(result):
                     return self._subfields(object_type, field_details_list, path, result, position_context)
             elif type(result) is list and not field_details_list[0].node.directives:  # no @stream
-                return self._complete_object_list(item_type, object_type, field_details_list, info, path, result,
-                                                  position_context)
+                return self._complete_object_list(item_type, object_type, field_details_list, lambda: info, path,
+                                                  result, position_context)
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
 
     @staticmethod
@@ -297,7 +365,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         item_type: GraphQLOutputType,
         object_type: GraphQLObjectType,
         field_details_list: FieldDetailsList,
-        info: GraphQLResolveInfo[Any],
+        resolve_info: Callable[[], GraphQLResolveInfo[Any]],
         path: Path,
         items: list[Any],
         position_context: Any,
@@ -310,7 +378,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         iterator = iter(items)
         try:
             for index, item in enumerate(iterator):
-                item_path = Path(path, index, None)
+                item_path = _new_path(Path, (path, index, None))
                 if _STRAWBERRY_OBJECT.get(type(item)) or self._is_object(item):
                     try:
                         value = self._subfields(object_type, field_details_list, item_path, item, position_context)
@@ -323,10 +391,10 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     completed.append(value)
                 elif is_awaitable(item):
                     completed.append(self.complete_awaitable_list_item_value(
-                        item, item_type, field_details_list, info, item_path, position_context))
+                        item, item_type, field_details_list, resolve_info(), item_path, position_context))
                     awaitable_indices.append(index)
-                elif self.complete_list_item_value(item, completed, item_type, field_details_list, info, item_path,
-                                                   position_context):
+                elif self.complete_list_item_value(item, completed, item_type, field_details_list, resolve_info(),
+                                                   item_path, position_context):
                     awaitable_indices.append(index)
         except Exception:
             waiting = [completed[index] for index in awaitable_indices]

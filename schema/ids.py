@@ -25,8 +25,27 @@ def from_opaque(opaque: str) -> str:
     return base64.urlsafe_b64decode(opaque + "=" * (-len(opaque) % 4)).decode("ascii")
 
 
+# Opaque ids already made, by kind and the uuid's integer (hashed in C, where a uuid's own hash is
+# a Python call): a page encodes hundreds, many of them again (a person on every photo). Emptied
+# when it holds ENCODED_KEPT ids (about 170 bytes each).
+ENCODED_KEPT = 50_000
+_encoded: dict[str, dict[int, strawberry.ID]] = {}
+_encoded_count = [0]
+
+
 def encode_id(kind: str, value: uuid.UUID) -> strawberry.ID:
-    return strawberry.ID(to_opaque(f"{kind}:{value}"))
+    known = _encoded.get(kind)
+    if known is None:
+        known = _encoded[kind] = {}
+    opaque = known.get(value.int)
+    if opaque is None:
+        if _encoded_count[0] >= ENCODED_KEPT:
+            for kept in _encoded.values():
+                kept.clear()
+            _encoded_count[0] = 0
+        opaque = known[value.int] = strawberry.ID(to_opaque(f"{kind}:{value}"))
+        _encoded_count[0] += 1
+    return opaque
 
 
 def decode_id(kind: str, opaque: str, *, field: str = "id") -> uuid.UUID:

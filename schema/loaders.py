@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import uuid
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -37,29 +37,56 @@ AlbumKey = tuple[uuid.UUID, int, int, int]
 
 class OwnKeys(AbstractCache[K, V]):
     """The loaders' cache: keys (ids, tuples of ids and numbers) are their own cache keys, and
-    ``get`` and ``set`` are the dict's own (C) methods, where strawberry's DefaultCache adds two
-    Python calls to each look-up (a page looks up hundreds)."""
+    ``set`` is the dict's own (C) method, where strawberry's DefaultCache adds two Python calls to
+    each look-up (a page looks up hundreds).
+
+    What a page read with itself is kept as plain values (``prime``): a future is made for one
+    only when ``DataLoader.load`` asks for it, where strawberry's ``prime_many`` makes and settles a
+    future for every key (a page primes hundreds; ``load_then`` reads the values directly).
+    """
 
     def __init__(self) -> None:
         self.cache_map: dict[Hashable, asyncio.Future[V]] = {}
-        self.get = self.cache_map.get  # type: ignore[method-assign, assignment]
+        self.values: dict[Any, V] = {}
         self.set = self.cache_map.__setitem__  # type: ignore[method-assign, assignment]
 
     def get(self, key: K) -> asyncio.Future[V] | None:
-        return self.cache_map.get(key)
+        future = self.cache_map.get(key)
+        if future is None and key in self.values:
+            future = asyncio.get_running_loop().create_future()
+            future.set_result(self.values[key])
+            self.cache_map[key] = future
+        return future
 
     def set(self, key: K, value: asyncio.Future[V]) -> None:
         self.cache_map[key] = value
 
     def delete(self, key: K) -> None:
-        del self.cache_map[key]
+        self.cache_map.pop(key, None)
+        self.values.pop(key, None)
 
     def clear(self) -> None:
         self.cache_map.clear()
+        self.values.clear()
 
 
 def loader(load_fn: Callable[[list[K]], Awaitable[Sequence[V]]]) -> DataLoader[K, V]:
     return DataLoader(load_fn=load_fn, cache_map=OwnKeys())
+
+
+def prime(loader: DataLoader[K, V], values: Mapping[K, V]) -> None:
+    """``loader.prime_many(values)`` (keys it already has keep their values), without a future a key."""
+    batch = loader.batch
+    if batch is not None and not batch.dispatched:  # keys may be waiting in it: strawberry settles them
+        loader.prime_many(values)
+        return
+    cache: OwnKeys[K, V] = loader.cache_map  # type: ignore[assignment]
+    if not cache.values and not cache.cache_map:
+        cache.values.update(values)
+        return
+    for key, value in values.items():
+        if key not in cache.values and key not in cache.cache_map:
+            cache.values[key] = value
 
 
 @dataclass
@@ -81,21 +108,30 @@ class PageFaces:
     covers: Covers = field(default_factory=Covers)
 
 
-def peek(loader: DataLoader[K, V], key: K) -> asyncio.Future[V] | None:
-    """The loader's finished answer for ``key``, if it has one."""
-    future = loader.cache_map.get(key)
+_NONE: Any = object()
+
+
+def peek(loader: DataLoader[K, V], key: K) -> Any:
+    """The loader's finished answer for ``key``, or ``_NONE`` when it has none yet."""
+    cache: OwnKeys[K, V] = loader.cache_map  # type: ignore[assignment]
+    value = cache.values.get(key, _NONE)
+    if value is not _NONE:
+        return value
+    future = cache.cache_map.get(key)
     if future is None or not future.done() or future.cancelled() or future.exception() is not None:
-        return None
-    return future
+        return _NONE
+    return future.result()
 
 
 def load_then(loader: DataLoader[K, V], key: K, then: Callable[[V], R]) -> R:
     """``then(value for key)``: at once when the loader already has it (a page loaded it with
     itself, see schema.lookahead), else a coroutine, which graphql-core awaits as it awaits any
     resolver's answer. ``then`` may itself answer with such a coroutine."""
-    loaded = peek(loader, key)
-    if loaded is not None:
-        return then(loaded.result())
+    loaded = loader.cache_map.values.get(key, _NONE)  # type: ignore[attr-defined]  # peek's first look, inline
+    if loaded is _NONE:
+        loaded = peek(loader, key)
+    if loaded is not _NONE:
+        return then(loaded)
 
     async def later() -> Any:
         answer: Any = then(await loader.load(key))
@@ -159,13 +195,13 @@ class Loaders:
                       best={(cluster_id, 1, 0): best.get(cluster_id, []) for cluster_id in need_best})
 
     def prime_page(self, page: PageFaces) -> None:
-        self.faces_of_photo.prime_many(page.faces)
-        self.cluster.prime_many(page.clusters)
+        prime(self.faces_of_photo, page.faces)
+        prime(self.cluster, page.clusters)
         self.prime_covers(page.covers)
 
     def prime_covers(self, covers: Covers) -> None:
-        self.face.prime_many(covers.chosen)
-        self.faces_of_cluster.prime_many(covers.best)
+        prime(self.face, covers.chosen)
+        prime(self.faces_of_cluster, covers.best)
 
     def _pages(
         self, fetch: Callable[[Any, list[Any], int, int], dict[uuid.UUID, list[V]]]

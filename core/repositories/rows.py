@@ -99,9 +99,11 @@ CLUSTER_COLUMNS = _columns(FaceCluster, ClusterRow)
 
 
 def read_rows(session: Session, statement: sa.Select[Any], row_type: type[R]) -> list[R]:
-    """``statement``'s rows (it selects ``row_type``'s columns, in order) as ``row_type``."""
+    """``statement``'s rows (it selects ``row_type``'s columns, in order) as ``row_type``. Core
+    statements go to the session's connection: the session's own ``execute`` would take them
+    through its ORM layers (events, bind lookup, an ORM result) for nothing."""
     make = row_type._make
-    return [make(row) for row in session.execute(statement).all()]
+    return [make(row) for row in session.connection().execute(statement).all()]
 
 
 def one_of(session: Session, column: sa.ColumnElement[Any], values: Sequence[Any]) -> sa.ColumnElement[bool]:

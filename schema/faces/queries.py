@@ -11,6 +11,7 @@ from schema.connections import Connection, connection, page_of
 from schema.context import Info
 from schema.faces.types import AssignedBy, Face
 from schema.ids import decode_id
+from schema.loaders import prime
 
 
 @strawberry.input
@@ -56,7 +57,7 @@ class FaceQueries:
                                                 offset=page.offset)
         )
         for row in rows:
-            ctx.loaders.face.prime(row.id, row)
+            prime(ctx.loaders.face, {row.id: row})
 
         async def count() -> int:
             if not page.offset and len(rows) <= page.limit:

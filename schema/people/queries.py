@@ -10,10 +10,10 @@ from sqlmodel import Session
 from core.repositories import search
 from core.repositories.rows import ClusterRow
 from core.services import people_suggestions
-from schema.connections import Connection, connection, in_memory_connection, page_of
+from schema.connections import Connection, connection, in_memory_connection, page_of, wants_total
 from schema.context import Info
 from schema.ids import decode_id
-from schema.loaders import Covers
+from schema.loaders import Covers, prime
 from schema.lookahead import selects
 from schema.people.types import Cluster
 
@@ -38,18 +38,24 @@ async def _clusters(info: Info, query: search.ClusterQuery, first: int | None, a
     owner_id = ctx.owner_id
     page = page_of(first, after)
     with_covers = selects(info.selected_fields, info.field_name, "edges", "node", "coverFace")
+    with_total = wants_total(info)
 
-    def read(session: Session) -> tuple[list[ClusterRow], Covers | None]:
+    def read(session: Session) -> tuple[list[ClusterRow], Covers | None, int | None]:
         rows = search.search_clusters(session, owner_id=owner_id, query=query, limit=page.fetch, offset=page.offset)
-        return rows, ctx.loaders.covers(session, rows[: page.limit]) if with_covers and rows else None
+        covers = ctx.loaders.covers(session, rows[: page.limit]) if with_covers and rows else None
+        total = None if not with_total or page.shows_all(len(rows)) else search.count_clusters(
+            session, owner_id=owner_id, query=query)
+        return rows, covers, total
 
-    rows, covers = await ctx.read(read)  # the page and its covers: one trip to the worker thread
-    ctx.loaders.cluster.prime_many({row.id: row for row in rows})
+    rows, covers, total = await ctx.read(read)  # the page, its covers and count: one trip to the worker thread
+    prime(ctx.loaders.cluster, {row.id: row for row in rows})
     if covers is not None:
         ctx.loaders.prime_covers(covers)
 
     async def count() -> int:
-        if not page.offset and len(rows) <= page.limit:
+        if total is not None:
+            return total
+        if page.shows_all(len(rows)):
             return len(rows)
         return await ctx.read(lambda session: search.count_clusters(session, owner_id=owner_id, query=query))
 

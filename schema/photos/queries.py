@@ -9,10 +9,10 @@ from sqlmodel import Session
 
 from core.repositories import search
 from core.repositories.rows import PhotoRow
-from schema.connections import Connection, connection, page_of
+from schema.connections import Connection, connection, page_of, wants_total
 from schema.context import Info
 from schema.ids import decode_id
-from schema.loaders import PageFaces
+from schema.loaders import PageFaces, prime
 from schema.photos.inputs import PhotoFilter, PhotoOrder, to_query
 from schema.photos.nested import read_below, selected_below
 from schema.photos.types import Photo
@@ -47,18 +47,23 @@ class PhotoQueries:
         page = page_of(first, after)
         query = to_query(filter, order_by)
         below = selected_below(info)
+        with_total = wants_total(info)
 
-        def read(session: Session) -> tuple[list[PhotoRow], PageFaces | None]:
+        def read(session: Session) -> tuple[list[PhotoRow], PageFaces | None, int | None]:
             rows = search.search_photos(session, owner_id=owner_id, query=query, limit=page.fetch, offset=page.offset)
-            return rows, read_below(ctx.loaders, session, rows[: page.limit], below)
+            total = None if not with_total or page.shows_all(len(rows)) else search.count_photos(
+                session, owner_id=owner_id, query=query)
+            return rows, read_below(ctx.loaders, session, rows[: page.limit], below), total
 
-        rows, nested = await ctx.read(read)
-        ctx.loaders.photo.prime_many({row.id: row for row in rows})
+        rows, nested, total = await ctx.read(read)  # one trip to the worker thread
+        prime(ctx.loaders.photo, {row.id: row for row in rows})
         if nested is not None:
             ctx.loaders.prime_page(nested)
 
         async def count() -> int:
-            if not page.offset and len(rows) <= page.limit:
+            if total is not None:
+                return total
+            if page.shows_all(len(rows)):
                 return len(rows)  # the whole answer is on this page
             return await ctx.read(lambda session: search.count_photos(session, owner_id=owner_id, query=query))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from core.db import SessionFactory
@@ -98,23 +100,33 @@ query($first: Int!) { people(first: $first) { totalCount edges { node { ...Card 
 """
 
 
-def _answered_at_once(execute: Execute, monkeypatch: pytest.MonkeyPatch, query: str) -> list[bool]:
-    """For each nested field resolved through schema.loaders.load_then, whether its value was
-    already loaded (True) or had to be awaited (False)."""
+def _waited(execute: Execute, monkeypatch: pytest.MonkeyPatch, query: str) -> tuple[list[object], dict[str, Any]]:
+    """The keys nested fields resolved through schema.loaders.load_then had to wait for (not
+    loaded with the page) while ``query`` ran, and its answer."""
     import schema.loaders as loaders
 
-    found: list[bool] = []
+    waited: list[object] = []
     real = loaders.peek
 
-    def spy(loader, key):  # type: ignore[no-untyped-def]
+    def spy(loader, key):  # type: ignore[no-untyped-def]  # load_then's look beyond the page's values
         answer = real(loader, key)
-        found.append(answer is not None)
+        if answer is loaders._NONE:
+            waited.append(key)
         return answer
 
     monkeypatch.setattr(loaders, "peek", spy)
     result = execute(query, {"first": 60})
     assert result.errors is None, result.errors
-    return found
+    return waited, result.data
+
+
+def _nested_values(data: dict[str, Any]) -> list[object]:
+    """What the page's nested fields answered: each face's person and each person's cover."""
+    root = data.get("photos") or data["people"]
+    nodes = [edge["node"] for edge in root["edges"]]
+    if "faces" in nodes[0]:
+        return [face["cluster"] for node in nodes for face in node["faces"]]
+    return [node["coverFace"] for node in nodes]
 
 
 @pytest.mark.parametrize("query", [PHOTOS_PAGE, PHOTOS_PAGE_WITH_FRAGMENTS, PEOPLE_LIST, PEOPLE_LIST_WITH_FRAGMENTS],
@@ -123,8 +135,10 @@ def test_pages_load_their_nested_fields_with_them(execute: Execute, big_library:
                                                   monkeypatch: pytest.MonkeyPatch, query: str) -> None:
     """Faces, their people and cover faces are loaded with the page (schema.lookahead), inline or
     through fragments, so none of those fields waits on its own."""
-    answered = _answered_at_once(execute, monkeypatch, query)
-    assert answered and all(answered), answered.count(False)
+    waited, data = _waited(execute, monkeypatch, query)
+    assert waited == []
+    nested = _nested_values(data)
+    assert nested and any(value is not None for value in nested)
 
 
 def test_fragments_give_the_same_answer_and_queries(execute: Execute, count_queries: QueryCounter,
@@ -162,5 +176,39 @@ def test_a_cover_unset_or_gone_gives_way_to_the_best_face(execute: Execute, coun
     assert covers == {"Ann": opaque("Face", faces[(ann, 5)]), "Bob": opaque("Face", faces[(bob, 8)]),
                       "Cid": opaque("Face", faces[(cid, 5)])}
     assert statements == 3, count_queries.statements[-statements:]  # page, chosen covers, best faces
-    answered = _answered_at_once(execute, monkeypatch, PEOPLE_LIST)
-    assert answered and all(answered)
+    waited, data = _waited(execute, monkeypatch, PEOPLE_LIST)
+    assert waited == [] and all(value is not None for value in _nested_values(data))
+
+
+TRIP_PHOTOS = ("query($first: Int!) { photos(first: $first) { totalCount "
+               "edges { node { id faces { cluster { name } } } } } }")
+TRIP_PEOPLE = "query($first: Int!) { people(first: $first) { totalCount edges { node { name coverFace { id } } } } }"
+
+
+@pytest.mark.parametrize(("query", "field", "total"), [(TRIP_PHOTOS, "photos", 80), (TRIP_PEOPLE, "people", 12)],
+                         ids=["photos", "people"])
+def test_a_page_and_its_count_come_in_one_trip(execute: Execute, big_library: dict[str, object],
+                                               monkeypatch: pytest.MonkeyPatch, query: str, field: str,
+                                               total: int) -> None:
+    """A page that does not hold the whole list reads its totalCount with itself: one trip to the
+    worker thread; a page that holds it counts its rows; a query without totalCount counts nothing."""
+    from schema.context import Context
+
+    trips: list[object] = []
+    real = Context.read
+
+    async def counted(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        trips.append(fn)
+        return await real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(Context, "read", counted)
+    result = execute(query, {"first": 3})
+    assert result.errors is None, result.errors
+    assert result.data[field]["totalCount"] == total and len(result.data[field]["edges"]) == 3
+    assert len(trips) == 1
+    trips.clear()
+    result = execute(query, {"first": 100})
+    assert result.data[field]["totalCount"] == total == len(result.data[field]["edges"]) and len(trips) == 1
+    trips.clear()
+    result = execute(query.replace("totalCount", ""), {"first": 3})
+    assert result.errors is None and len(trips) == 1
