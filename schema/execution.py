@@ -13,9 +13,13 @@ checks. Here:
 - an object, or a list of objects, that is a Strawberry type's instance (never awaitable, never
   an error) goes straight to its sub-fields, whether a plain field or a resolver gave it;
 - a resolver that is a plain function (synchronous, no permission classes or other field
-  extensions, no arguments given: schema.fast_fields) is called directly, with the same Info
-  Strawberry would build, rather than through Strawberry's argument conversion and extension
-  chain (about 35 Python calls a field: a page's faces and their people are 150 such fields).
+  extensions, no arguments given: schema.fast_fields) is called directly, with Strawberry's
+  Info, rather than through Strawberry's argument conversion and extension chain (about 35
+  Python calls a field: a page's faces and their people are 150 such fields); the Info carries
+  the context and builds graphql-core's resolve info only when the resolver reads more of it
+  (``_LazyInfo``), and the object or list it answers goes straight to its sub-fields;
+- each field's sub-fields are collected once per execution with their plan, and paths are made
+  as plain tuples (``_new_path``).
 
 Anything unusual (a missing attribute, a null in a non-null field, a value the scalar refuses, an
 awaitable item, an abstract or ``is_type_of`` type, @defer or @stream) goes the ordinary way, and
@@ -29,7 +33,9 @@ people list from 37,666 to 20,574; answers taken as they are, no path for them, 
 lists of objects straight to their sub-fields then took them from 29,936 to 22,144 and from
 15,358 to 11,611 (on Core rows); plain resolvers called directly, to 18,035 and 10,555; each
 grouped field set's plan and each return type's shape looked up, not worked out, to 16,003 and
-9,757 (with cheaper ids, boxes and enums in the types).
+9,757 (with cheaper ids, boxes and enums in the types). The lazy Info, the sub-fields' plans at
+hand, paths as tuples, loaders primed with plain values and opaque ids made once took the main
+thread's calls for a "photos of NAME" page from 6,473 to 5,433 (eighth session).
 """
 
 from __future__ import annotations
