@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from core.repositories.rows import (
-    CLUSTER_COLUMNS,
     CLUSTERS,
     FACE_COLUMNS,
     FACES,
@@ -20,7 +19,7 @@ from core.repositories.rows import (
     ClusterRow,
     FaceRow,
     PhotoRow,
-    one_of,
+    owned_rows,
     read_rows,
 )
 from core.repositories.search import PhotoOrder, WantedPerson, person_conditions, photo_ordering
@@ -30,29 +29,24 @@ from core.tables import FaceCluster, Photo, PhotoLabel
 def photos_by_id(
     session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, PhotoRow]:
-    query = sa.select(*PHOTO_COLUMNS).where(one_of(session, PHOTOS.id, photo_ids), PHOTOS.owner_id == owner_id)
-    return {photo.id: photo for photo in read_rows(session, query, PhotoRow)}
+    return {photo.id: photo for photo in owned_rows(session, PhotoRow, PHOTOS.id, photo_ids, owner_id)}
 
 
 def faces_by_id(session: Session, *, owner_id: uuid.UUID, face_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, FaceRow]:
-    query = sa.select(*FACE_COLUMNS).where(one_of(session, FACES.id, face_ids), FACES.owner_id == owner_id)
-    return {face.id: face for face in read_rows(session, query, FaceRow)}
+    return {face.id: face for face in owned_rows(session, FaceRow, FACES.id, face_ids, owner_id)}
 
 
 def clusters_by_id(
     session: Session, *, owner_id: uuid.UUID, cluster_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, ClusterRow]:
-    query = sa.select(*CLUSTER_COLUMNS).where(one_of(session, CLUSTERS.id, cluster_ids),
-                                              CLUSTERS.owner_id == owner_id)
-    return {cluster.id: cluster for cluster in read_rows(session, query, ClusterRow)}
+    return {cluster.id: cluster for cluster in owned_rows(session, ClusterRow, CLUSTERS.id, cluster_ids, owner_id)}
 
 
 def faces_of_photos(
     session: Session, *, owner_id: uuid.UUID, photo_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[FaceRow]]:
-    query = sa.select(*FACE_COLUMNS).where(one_of(session, FACES.photo_id, photo_ids), FACES.owner_id == owner_id)
     found: dict[uuid.UUID, list[FaceRow]] = defaultdict(list)
-    for face in read_rows(session, query, FaceRow):
+    for face in owned_rows(session, FaceRow, FACES.photo_id, photo_ids, owner_id):
         found[face.photo_id].append(face)
     # Left to right, as a person reads a group photo (the id breaks ties: the order is the sort's alone).
     for faces in found.values():

@@ -132,7 +132,7 @@ def _kept_in_transaction(session: Session, name: str, key: Hashable, make: Calla
 def _people_asked(
     session: Session, owner_id: uuid.UUID, keys: tuple[str, ...], ids: tuple[uuid.UUID, ...], match_all: bool
 ) -> tuple[WantedPerson, ...]:
-    found = session.execute(_CLUSTERS_ASKED, {"owner_id": owner_id, "keys": list(keys), "ids": list(ids)})
+    found = session.connection().execute(_CLUSTERS_ASKED, {"owner_id": owner_id, "keys": list(keys), "ids": list(ids)})
     clusters: dict[str | uuid.UUID, list[tuple[uuid.UUID, int]]] = defaultdict(list)
     for cluster_id, name_key, photo_count in found.all():
         if cluster_id in ids:
@@ -168,11 +168,13 @@ def library_photos(session: Session) -> int:
     return _kept_in_transaction(session, _PHOTOS_CACHE, None, lambda: _photos_estimate(session))
 
 
+_ESTIMATE = {"postgresql": sa.text("SELECT reltuples FROM pg_class WHERE oid = 'photos'::regclass")}
+_HIGHEST_ROWID = sa.text("SELECT max(rowid) FROM photos")
+
+
 def _photos_estimate(session: Session) -> int:
-    if session.get_bind().dialect.name == "postgresql":
-        estimate = session.execute(sa.text("SELECT reltuples FROM pg_class WHERE oid = 'photos'::regclass")).scalar()
-    else:
-        estimate = session.execute(sa.text("SELECT max(rowid) FROM photos")).scalar()
+    statement = _ESTIMATE.get(session.get_bind().dialect.name, _HIGHEST_ROWID)
+    estimate = session.connection().execute(statement).scalar()
     return max(int(estimate or 0), 1)
 
 
