@@ -322,7 +322,9 @@ def people_to_ask(url: str) -> tuple[list[str], list[list[str]]]:
 
 
 def _measure_operations(url: str, owner: uuid.UUID, client: httpx.Client, runs: int) -> None:
-    from core.db import POSTGRES_OPTIONS
+    from psycopg.types.json import set_json_loads
+
+    from core.db import POSTGRES_OPTIONS, json_loads
 
     popular, pairs_with_photos = people_to_ask(url)
 
@@ -335,8 +337,10 @@ def _measure_operations(url: str, owner: uuid.UUID, client: httpx.Client, runs: 
     def keys(names: list[str]) -> list[str]:
         return [name.lower().replace("ü", "u") for name in names]
 
-    # The bare statements run with the app's session settings (core.db), so they are the same plans.
+    # The bare statements run with the app's session settings (core.db), so they are the same plans,
+    # and decode JSON as the app does.
     with psycopg.connect(url, autocommit=True, options=POSTGRES_OPTIONS) as conn:
+        set_json_loads(json_loads, conn)
         ops: list[tuple[str, Callable[[int], object], Callable[[int], object]]] = [
             ("photos of NAME, first page",
              lambda i: http(PHOTOS_OF, {"names": [popular[i % len(popular)]]}),

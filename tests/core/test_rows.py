@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 
 import sqlalchemy as sa
@@ -56,3 +57,21 @@ def test_a_photos_faces_read_left_to_right(sessions: SessionFactory, owner: User
     assert [(face.face_location["x"], face.id) for face in found] == sorted(
         (face.face_location["x"], face.id) for face in found)
     assert [face.face_location["x"] for face in found] == [100.0, 100.0, 200.0, 300.0]
+
+
+def test_json_columns_read_what_orjson_refuses_as_before(sessions: SessionFactory, owner: User) -> None:
+    """JSON columns decode with orjson (core.db.json_loads) on both databases; a value it refuses
+    (NaN, which the json module wrote into SQLite's text) is read by the json module."""
+    from core.db import json_loads
+
+    assert json_loads(b'{"x": 1.5, "landmarks": [[1, 2]]}') == {"x": 1.5, "landmarks": [[1, 2]]}
+    assert math.isnan(json_loads('{"x": NaN}')["x"])
+    library = make_library(sessions, owner.id, photos=1, people={"Ann": [0]})
+    photo_id = library.photos[0].id
+    with sessions() as session:
+        face = session.exec(select(Face)).one()
+        face.face_location = {**face.face_location, "x": 12.25, "note": "é"}
+        session.add(face)
+        session.commit()
+        found = batches.faces_of_photos(session, owner_id=owner.id, photo_ids=[photo_id])[photo_id]
+    assert found[0].face_location["x"] == 12.25 and found[0].face_location["note"] == "é"
