@@ -4,7 +4,9 @@ Fills a fresh PostgreSQL database (COPY, synthetic rows) with 100k photos, 200k 
 people, starts the real app under uvicorn, and measures over HTTP (keep-alive, bearer token)
 p50/p95 of: photos of NAME (first page, DESIGN.md's PhotosOf), a two-person ALL search, and the
 people list with cover faces. Next to each, the bare SQL that gives the same answer (the same
-statements the app issues, run back to back on one psycopg connection) in the same run.
+statements the app issues, run back to back on one psycopg connection) in the same run. Then the
+floor under every answer: an authenticated ``{ __typename }`` (HTTP, the token's lookup, the
+GraphQL request's handling, no other read).
 """
 
 from __future__ import annotations
@@ -359,6 +361,14 @@ def _measure_operations(url: str, owner: uuid.UUID, client: httpx.Client, runs: 
             sql_p50, sql_p95 = percentiles(sql_samples)
             print(f"| {label} | {http_p50:.1f} | {http_p95:.1f} | {sql_p50:.1f} | {sql_p95:.1f} | "
                   f"{http_p95 / sql_p95:.2f}x |", flush=True)
+        # What any answer costs before its reads: HTTP, the token's lookup, GraphQL's request handling.
+        floor = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            http("{ __typename }", {})
+            floor.append((time.perf_counter() - started) * 1000)
+        floor_p50, floor_p95 = percentiles(floor[min(20, runs // 10):])
+        print(f"floor, an authenticated {{ __typename }} over HTTP: p50 {floor_p50:.1f} ms, p95 {floor_p95:.1f} ms")
         print(f"load average after: {_load()}")
 
 
