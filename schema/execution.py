@@ -321,16 +321,22 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return completed
         return self._settle(completed, field.return_type, field_details_list, path)
 
-    def _subfields(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path,
-                   value: Any, position_context: Any) -> Any:
-        """``collect_and_execute_subfields``, in one step when nothing is deferred."""
-        collected = self._collected.get(id(field_details_list))  # one object type per field (never abstract)
+    def _below(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList
+               ) -> tuple[FieldDetailsList, GroupedFieldSet, Any, FieldPlan | None]:
+        """A field's sub-fields (one object type per field: never abstract), collected once, with
+        their plan when none is deferred."""
+        collected = self._collected.get(id(field_details_list))
         if collected is None or collected[0] is not field_details_list:
             grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
             plan = None if new_defer_usages or not self._fast else self._plan(object_type, grouped_field_set)
             collected = (field_details_list, grouped_field_set, new_defer_usages, plan)
             self._collected[id(field_details_list)] = collected
-        _, grouped_field_set, new_defer_usages, plan = collected
+        return collected
+
+    def _subfields(self, object_type: GraphQLObjectType, field_details_list: FieldDetailsList, path: Path,
+                   value: Any, position_context: Any) -> Any:
+        """``collect_and_execute_subfields``, in one step when nothing is deferred."""
+        _, grouped_field_set, new_defer_usages, plan = self._below(object_type, field_details_list)
         if plan is not None and position_context is None:
             return self._run_plan(object_type, value, path, plan, None)
         return self.execute_collected_subfields(object_type, value, path, grouped_field_set, new_defer_usages,
@@ -381,13 +387,16 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         completed: list[Any] = []
         awaitable_indices: list[int] = []
+        plan = self._below(object_type, field_details_list)[3] if items and position_context is None else None
         iterator = iter(items)
         try:
             for index, item in enumerate(iterator):
                 item_path = _new_path(Path, (path, index, None))
                 if _STRAWBERRY_OBJECT.get(type(item)) or self._is_object(item):
                     try:
-                        value = self._subfields(object_type, field_details_list, item_path, item, position_context)
+                        value = (self._run_plan(object_type, item, item_path, plan, None) if plan is not None
+                                 else self._subfields(object_type, field_details_list, item_path, item,
+                                                      position_context))
                     except Exception as raw_error:  # noqa: BLE001 - as complete_list_item_value handles it
                         self.handle_field_error(raw_error, item_type, field_details_list, item_path)
                         value = None
