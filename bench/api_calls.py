@@ -7,7 +7,10 @@ three operations through httpx's ASGI transport, without HTTP, and this prints p
   loop's thread and in the worker threads that read (deterministic: the same on a loaded machine);
 - SQL statements;
 - CPU (``time.process_time``, the whole process: the app and the in-process client) and wall time,
-  averaged over ``--runs`` requests after the counted ones.
+  averaged over ``--runs`` requests after the counted ones;
+- then where a request's time goes: the token's lookup and the reads (timed in their worker
+  threads, with the number of trips to them) and the rest (the event loop's: GraphQL, the
+  request's handling, the in-process client).
 
 The machine is shared, so compare CPU within one run of this script, or turn about with the code
 before (run this file from a checkout of it: ``cd OLD && python /path/to/bench/api_calls.py ...``).
@@ -19,6 +22,7 @@ import argparse
 import asyncio
 import os
 import shutil
+import statistics
 import sys
 import threading
 import time
@@ -43,10 +47,9 @@ class CallCounter:
     def __init__(self) -> None:
         self.calls = 0
         self.active = False
-        self.counting = True
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> None:
-        if event == "call" and self.active and self.counting:
+        if event == "call" and self.active:
             self.calls += 1
 
 
@@ -100,7 +103,6 @@ async def measure(url: str, runs: int) -> None:
         finally:
             counter.active = False
 
-    threading.setprofile(counter)  # the worker threads that read start later
     transport = httpx.ASGITransport(app=counted)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench",
                                  headers={"Authorization": f"Bearer {token}"}) as client:
@@ -119,19 +121,106 @@ async def measure(url: str, runs: int) -> None:
         print("| operation | Python calls per request | SQL statements per request | CPU ms per request | wall ms |")
         print("| --- | ---: | ---: | ---: | ---: |")
         for name in ops:
-            counter.calls, statements[0], counter.counting = 0, 0, True
-            sys.setprofile(counter)
+            counter.calls, statements[0] = 0, 0
+            await _profile_threads(counter)
             for i in range(runs):
                 await ask(name, i)
-            sys.setprofile(None)
+            await _profile_threads(None)  # timed without it: a profile hook costs every call
             calls, sql = counter.calls / runs, statements[0] / runs
-            counter.counting = False
             cpu, wall = time.process_time(), time.perf_counter()
             for i in range(runs):
                 await ask(name, i)
             cpu, wall = (time.process_time() - cpu) / runs * 1000, (time.perf_counter() - wall) / runs * 1000
             print(f"| {name} | {calls:,.0f} | {sql:.1f} | {cpu:.1f} | {wall:.1f} |", flush=True)
-    threading.setprofile(None)
+        print("\nWhere a request's time goes (medians, ms): the token's lookup and the reads run in worker"
+              " threads; the rest is the event loop's (GraphQL, the request's handling, the trips to the threads,"
+              " and the in-process client's own work).")
+        print("| operation | request | token lookup | reads (trips) | the rest |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        with Phases() as phases:
+            for name in ops:
+                phases.clear()
+                for i in range(runs):
+                    phases.start()
+                    await ask(name, i)
+                    phases.stop()
+                print(phases.row(name), flush=True)
+
+
+async def _profile_threads(hook: CallCounter | None) -> None:
+    """``hook`` as the profile function of this thread, of the worker threads that read (each keeps
+    its own, so each idle one is given it), and of threads started later."""
+    import anyio.to_thread
+
+    threading.setprofile(hook)
+    await asyncio.gather(*(anyio.to_thread.run_sync(sys.setprofile, hook) for _ in range(WORKER_THREADS)))
+    sys.setprofile(hook)
+
+
+# More than the worker threads a run of sequential requests starts, so that every idle one takes a turn.
+WORKER_THREADS = 8
+
+
+class Phases:
+    """Times each request's token lookup and reads (the functions api.auth and schema.context run
+    in worker threads) against the whole request, by wrapping them while in use."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[float, float, float, int]] = []
+        self._auth = self._reads = self._started = 0.0
+        self._trips = 0
+
+    def __enter__(self) -> Phases:
+        import api.auth
+        import schema.context
+
+        self._real_auth, self._real_read = api.auth.authenticate, schema.context.Context._on_session
+        real_auth, real_read = self._real_auth, self._real_read
+
+        def authenticate(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return real_auth(*args, **kwargs)
+            finally:
+                self._auth += time.perf_counter() - started
+
+        def on_session(context: Any, *args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return real_read(context, *args, **kwargs)
+            finally:
+                self._reads += time.perf_counter() - started
+                self._trips += 1
+
+        api.auth.authenticate = authenticate  # type: ignore[assignment]
+        schema.context.Context._on_session = on_session  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        import api.auth
+        import schema.context
+
+        api.auth.authenticate = self._real_auth  # type: ignore[assignment]
+        schema.context.Context._on_session = self._real_read  # type: ignore[method-assign]
+
+    def clear(self) -> None:
+        self.requests.clear()
+
+    def start(self) -> None:
+        self._auth = self._reads = 0.0
+        self._trips = 0
+        self._started = time.perf_counter()
+
+    def stop(self) -> None:
+        self.requests.append((time.perf_counter() - self._started, self._auth, self._reads, self._trips))
+
+    def row(self, name: str) -> str:
+        def median(index: int) -> float:
+            return statistics.median(request[index] for request in self.requests) * 1000
+
+        rest = statistics.median(total - auth - reads for total, auth, reads, _ in self.requests) * 1000
+        trips = statistics.median(request[3] for request in self.requests)
+        return (f"| {name} | {median(0):.1f} | {median(1):.1f} | {median(2):.1f} ({trips:.0f}) | {rest:.1f} |")
 
 
 if __name__ == "__main__":
