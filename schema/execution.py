@@ -206,20 +206,9 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         results[response_name] = None
                         continue
                     elif value is not None and value is not Undefined:
-                        field_path = _new_path(Path, (path, response_name, parent_type.name))
-                        collected = self._collected.get(id(field_details_list))
-                        if collected is None or collected[0] is not field_details_list or collected[3] is None or (
-                                position_context is not None):
-                            result = self._complete_plain_object(field, field_details_list, field_path, value,
-                                                                 position_context)
-                        else:  # the sub-fields' plan at hand: _complete_plain_object in one step
-                            try:
-                                result = self._run_plan(field.object_type, value, field_path, collected[3], None)
-                            except Exception as raw_error:  # noqa: BLE001 - as _complete_plain_object handles it
-                                self.handle_field_error(raw_error, field.return_type, field_details_list, field_path)
-                                result = None
-                            if type(result) is not dict and is_awaitable(result):
-                                result = self._settle(result, field.return_type, field_details_list, field_path)
+                        result = self._complete_plain_object(field, field_details_list,
+                                                             _new_path(Path, (path, response_name, parent_type.name)),
+                                                             value, position_context)
                 if resolver is not None:
                     result = self._execute_resolver(resolver, parent_type, source_value, field_details_list, nodes,
                                                     _new_path(Path, (path, response_name, parent_type.name)),
@@ -313,7 +302,9 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """An object read from an attribute: its sub-fields, with errors handled as ``execute_field`` does."""
         assert field.object_type is not None  # called for object fields only
         try:
-            completed = self._subfields(field.object_type, field_details_list, path, value, position_context)
+            plan = self._below(field.object_type, field_details_list)[3] if position_context is None else None
+            completed = (self._run_plan(field.object_type, value, path, plan, None) if plan is not None
+                         else self._subfields(field.object_type, field_details_list, path, value, position_context))
         except Exception as raw_error:  # noqa: BLE001 - located and kept, or raised for a non-null field
             self.handle_field_error(raw_error, field.return_type, field_details_list, path)
             return None

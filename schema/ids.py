@@ -30,7 +30,6 @@ def from_opaque(opaque: str) -> str:
 # when it holds ENCODED_KEPT ids (about 170 bytes each).
 ENCODED_KEPT = 50_000
 _encoded: dict[str, dict[int, strawberry.ID]] = {}
-_encoded_count = [0]
 
 
 def encode_id(kind: str, value: uuid.UUID) -> strawberry.ID:
@@ -39,12 +38,10 @@ def encode_id(kind: str, value: uuid.UUID) -> strawberry.ID:
         known = _encoded[kind] = {}
     opaque = known.get(value.int)
     if opaque is None:
-        if _encoded_count[0] >= ENCODED_KEPT:
+        if sum(map(len, _encoded.values())) >= ENCODED_KEPT:  # a handful of kinds
             for kept in _encoded.values():
                 kept.clear()
-            _encoded_count[0] = 0
         opaque = known[value.int] = strawberry.ID(to_opaque(f"{kind}:{value}"))
-        _encoded_count[0] += 1
     return opaque
 
 

@@ -168,12 +168,13 @@ def library_photos(session: Session) -> int:
     return _kept_in_transaction(session, _PHOTOS_CACHE, None, lambda: _photos_estimate(session))
 
 
-_ESTIMATE = {"postgresql": sa.text("SELECT reltuples FROM pg_class WHERE oid = 'photos'::regclass")}
-_HIGHEST_ROWID = sa.text("SELECT max(rowid) FROM photos")
+_POSTGRES_ESTIMATE = sa.text("SELECT reltuples FROM pg_class WHERE oid = 'photos'::regclass")
+_SQLITE_ESTIMATE = sa.text("SELECT max(rowid) FROM photos")
 
 
 def _photos_estimate(session: Session) -> int:
-    statement = _ESTIMATE.get(session.get_bind().dialect.name, _HIGHEST_ROWID)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    statement = _POSTGRES_ESTIMATE if postgres else _SQLITE_ESTIMATE
     estimate = session.connection().execute(statement).scalar()
     return max(int(estimate or 0), 1)
 
